@@ -1,0 +1,166 @@
+package io.identityaudit.jwks;
+
+import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.KeySourceException;
+import com.nimbusds.jose.jwk.JWK;
+import com.nimbusds.jose.jwk.JWKMatcher;
+import com.nimbusds.jose.jwk.JWKSelector;
+import com.nimbusds.jose.jwk.KeyType;
+import com.nimbusds.jose.jwk.KeyUse;
+import com.nimbusds.jose.jwk.source.CachingJWKSetSource;
+import com.nimbusds.jose.jwk.source.JWKSource;
+import com.nimbusds.jose.jwk.source.JWKSourceBuilder;
+import com.nimbusds.jose.jwk.source.RateLimitReachedException;
+import com.nimbusds.jose.proc.SecurityContext;
+import io.identityaudit.config.JwksSettings;
+import io.identityaudit.config.TenantPolicy;
+import java.io.Closeable;
+import java.io.IOException;
+import java.net.MalformedURLException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import javax.net.ssl.SSLSocketFactory;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One nimbus JWK source per Okta domain, shared by every tenant on that domain and by every stream thread.
+ * Caching, refresh on an unknown kid with a rate limit, one retry and outage tolerance are nimbus's
+ * {@link JWKSourceBuilder}; this class only decides what its answers mean for a verdict.
+ */
+public final class OrgJwksRegistry implements SigningKeys, Closeable {
+
+    private static final Logger log = LoggerFactory.getLogger(OrgJwksRegistry.class);
+
+    private final JwksSettings settings;
+    private final SSLSocketFactory sslSocketFactory;
+    private final Clock clock;
+    private final Map<String, OrgKeySource> sourcesByDomain = new ConcurrentHashMap<>();
+
+    /**
+     * @param sslSocketFactory TLS for the JWKS requests; {@code null} uses the JVM's default trust settings, which
+     *                         is what production wants (add a CA with the usual {@code javax.net.ssl.trustStore})
+     */
+    public OrgJwksRegistry(JwksSettings settings, SSLSocketFactory sslSocketFactory, Clock clock) {
+        this.settings = settings;
+        this.sslSocketFactory = sslSocketFactory;
+        this.clock = clock;
+    }
+
+    public static OrgJwksRegistry withJvmTrust(JwksSettings settings) {
+        return new OrgJwksRegistry(settings, null, Clock.systemUTC());
+    }
+
+    @Override
+    public KeyLookup find(TenantPolicy tenant, String keyId, JWSAlgorithm algorithm) {
+        OrgKeySource source = sourcesByDomain.computeIfAbsent(tenant.domain(), domain -> newSource(tenant));
+        return source.find(keyId, algorithm);
+    }
+
+    private OrgKeySource newSource(TenantPolicy tenant) {
+        NoRedirectResourceRetriever retriever = new NoRedirectResourceRetriever(
+                millis(settings.connectTimeout()), millis(settings.readTimeout()), settings.sizeLimitBytes(),
+                sslSocketFactory);
+        OrgKeySource source = new OrgKeySource(tenant.domain());
+        try {
+            source.jwkSource = JWKSourceBuilder.<SecurityContext>create(tenant.jwksUri().toURL(), retriever)
+                    .cache(settings.cacheTimeToLive().toMillis(), settings.refreshTimeout().toMillis(),
+                            source::onCacheEvent)
+                    .rateLimited(settings.rateLimit().toMillis())
+                    .retrying(true)
+                    .outageTolerant(settings.outageTolerance().toMillis())
+                    .build();
+        } catch (MalformedURLException e) {
+            // TenantPolicy only holds domains that passed DomainPolicy, which are valid URL authorities.
+            throw new IllegalStateException("domain passed the policy but is not a URL authority", e);
+        }
+        return source;
+    }
+
+    private static int millis(Duration duration) {
+        return Math.toIntExact(duration.toMillis());
+    }
+
+    @Override
+    public void close() {
+        sourcesByDomain.values().forEach(OrgKeySource::close);
+        sourcesByDomain.clear();
+    }
+
+    /** One domain's key source, plus when it last read a key set, to tell "kid unknown" from "org unreachable". */
+    private final class OrgKeySource implements Closeable {
+
+        private final String domain;
+        private JWKSource<SecurityContext> jwkSource;
+        private volatile Instant lastKeySetRead = Instant.MIN;
+
+        OrgKeySource(String domain) {
+            this.domain = domain;
+        }
+
+        void onCacheEvent(Object event) {
+            if (event instanceof CachingJWKSetSource.RefreshCompletedEvent<?> completed) {
+                lastKeySetRead = clock.instant();
+                log.debug("JWKS of {} read: {} keys", domain, completed.getJWKSet().size());
+            }
+        }
+
+        KeyLookup find(String keyId, JWSAlgorithm algorithm) {
+            JWKSelector selector = new JWKSelector(new JWKMatcher.Builder()
+                    .keyID(keyId)
+                    .keyType(KeyType.forAlgorithm(algorithm))
+                    .keyUses(KeyUse.SIGNATURE, null)
+                    .algorithms(algorithm, null)
+                    .build());
+            try {
+                List<JWK> keys = jwkSource.get(selector, null);
+                if (keys.isEmpty()) {
+                    return new KeyLookup.UnknownKeyId(
+                            "the key set of " + domain + " has no " + algorithm + " signing key with that kid");
+                }
+                return new KeyLookup.Found(keys.get(0));
+            } catch (RateLimitReachedException e) {
+                // nimbus refuses a second refresh within the rate-limit window. With a key set read recently
+                // that means the kid is simply not published; with none, the org has not answered at all.
+                return hasUsableKeySet()
+                        ? new KeyLookup.UnknownKeyId("the key set of " + domain
+                                + " has no such kid and was refreshed less than " + settings.rateLimit() + " ago")
+                        : new KeyLookup.FetchFailed("the key set of " + domain
+                                + " could not be read recently and refreshes are rate-limited");
+            } catch (KeySourceException e) {
+                return new KeyLookup.FetchFailed("could not read " + domain + "/oauth2/v1/keys: " + describe(e));
+            }
+        }
+
+        private boolean hasUsableKeySet() {
+            Duration keySetLifetime = settings.cacheTimeToLive().plus(settings.outageTolerance());
+            return lastKeySetRead.isAfter(clock.instant().minus(keySetLifetime));
+        }
+
+        @Override
+        public void close() {
+            if (jwkSource instanceof Closeable closeable) {
+                try {
+                    closeable.close();
+                } catch (IOException e) {
+                    log.debug("closing the JWKS source of {} failed", domain, e);
+                }
+            }
+        }
+    }
+
+    /** The root cause in a few words: class and message, which for these exceptions never hold token data. */
+    static String describe(Throwable e) {
+        Throwable root = e;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        String message = root.getMessage() == null ? "" : ": " + root.getMessage();
+        String text = root.getClass().getSimpleName() + message;
+        return text.length() > 300 ? text.substring(0, 300) + "…" : text;
+    }
+}

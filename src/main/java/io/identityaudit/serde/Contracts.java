@@ -1,0 +1,37 @@
+package io.identityaudit.serde;
+
+import io.identityaudit.avro.IdentityRejection;
+import io.identityaudit.avro.TenantSsoConfig;
+import io.identityaudit.avro.VerifiedIdentity;
+import io.identityaudit.avro.WidgetSessionEvent;
+import org.apache.kafka.common.serialization.Deserializer;
+import org.apache.kafka.common.serialization.Serde;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.common.serialization.Serializer;
+import org.apache.avro.specific.SpecificRecord;
+
+/** The one place that builds codecs and serdes for the Avro contracts in {@code schemas/}. Keys are UTF-8. */
+public final class Contracts {
+
+    public static final SingleObjectCodec<WidgetSessionEvent> SESSION_EVENT =
+            new SingleObjectCodec<>(WidgetSessionEvent.class, WidgetSessionEvent.getClassSchema());
+    public static final SingleObjectCodec<TenantSsoConfig> TENANT_CONFIG =
+            new SingleObjectCodec<>(TenantSsoConfig.class, TenantSsoConfig.getClassSchema());
+    public static final SingleObjectCodec<VerifiedIdentity> VERIFIED =
+            new SingleObjectCodec<>(VerifiedIdentity.class, VerifiedIdentity.getClassSchema());
+    public static final SingleObjectCodec<IdentityRejection> REJECTION =
+            new SingleObjectCodec<>(IdentityRejection.class, IdentityRejection.getClassSchema());
+
+    private Contracts() {
+    }
+
+    public static Serde<String> keySerde() {
+        return Serdes.String();
+    }
+
+    public static <T extends SpecificRecord> Serde<T> serde(SingleObjectCodec<T> codec) {
+        Serializer<T> serializer = (topic, value) -> value == null ? null : codec.encode(value);
+        Deserializer<T> deserializer = (topic, bytes) -> bytes == null ? null : codec.decode(bytes);
+        return Serdes.serdeFrom(serializer, deserializer);
+    }
+}

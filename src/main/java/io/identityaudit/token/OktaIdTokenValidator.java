@@ -1,0 +1,366 @@
+package io.identityaudit.token;
+
+import com.nimbusds.jose.JOSEException;
+import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.JWSHeader;
+import com.nimbusds.jose.JWSVerifier;
+import com.nimbusds.jose.crypto.factories.DefaultJWSVerifierFactory;
+import com.nimbusds.jose.jwk.AsymmetricJWK;
+import com.nimbusds.jose.util.Base64URL;
+import com.nimbusds.jose.util.JSONObjectUtils;
+import io.identityaudit.config.TenantPolicy;
+import io.identityaudit.config.TokenRules;
+import io.identityaudit.jwks.KeyLookup;
+import io.identityaudit.jwks.SigningKeys;
+import java.nio.charset.StandardCharsets;
+import java.text.ParseException;
+import java.time.Instant;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * Validates an Okta ID token against one tenant's configuration, as of the instant its event occurred.
+ *
+ * <p>The order is the one documented in {@code docs/validation.md}: the shape of the token, then the claims that
+ * name the org and the app (iss, aud: they need no key and decide nothing but a refusal), then the key and the
+ * signature, and only then the user and time claims, so that a refusal for expiry or a missing subject always
+ * concerns a genuine token. Nothing is accepted without a verified signature.
+ *
+ * <p>Thread-safe: one instance serves every stream thread.
+ */
+public final class OktaIdTokenValidator {
+
+    private static final String ACCESS_TOKEN_JTI_PREFIX = "AT.";
+    private static final List<String> ACCESS_TOKEN_CLAIMS = List.of("cid", "uid", "scp");
+
+    private final TokenRules rules;
+    private final SigningKeys signingKeys;
+    private final DefaultJWSVerifierFactory verifierFactory = new DefaultJWSVerifierFactory();
+
+    public OktaIdTokenValidator(TokenRules rules, SigningKeys signingKeys) {
+        this.rules = rules;
+        this.signingKeys = signingKeys;
+    }
+
+    public TokenVerdict validate(String token, TenantPolicy tenant, Instant at) {
+        Inspection inspection = new Inspection(TokenFingerprint.of(token));
+        try {
+            return validate(token, tenant, at, inspection);
+        } catch (RefusedException refused) {
+            return refused.verdict;
+        }
+    }
+
+    private TokenVerdict validate(String token, TenantPolicy tenant, Instant at, Inspection in) {
+        String[] parts = splitCompactJws(token, in);
+        Map<String, Object> headerJson = parseJson(parts[0], "header", in);
+        JWSAlgorithm algorithm = acceptedAlgorithm(headerJson, in);
+        JWSHeader header = jwsHeader(headerJson, parts[0], in);
+        Map<String, Object> claims = parseJson(parts[1], "payload", in);
+        in.issuer = claims.get("iss") instanceof String iss ? SafeText.cut(iss) : null;
+        in.audience = stringList(claims.get("aud"));
+        in.subject = claims.get("sub") instanceof String sub ? SafeText.cut(sub) : null;
+        requireIdTokenShape(claims, in);
+
+        checkIssuer(claims, tenant, in);
+        checkAudience(claims, tenant, in);
+
+        JWSVerifier verifier = verifierFor(tenant, header, algorithm, in);
+        verifySignature(parts, header, verifier, in);
+
+        String subject = checkSubject(claims, in);
+        Instant expiresAt = checkNotExpired(claims, at, in);
+        Instant issuedAt = checkAlreadyValid(claims, at, in);
+        return new TokenVerdict.Accepted(new IdTokenClaims(
+                subject,
+                (String) claims.get("iss"),
+                stringList(claims.get("aud")),
+                optionalString(claims, "azp"),
+                optionalString(claims, "email"),
+                claims.get("email_verified") instanceof Boolean verified ? verified : null,
+                optionalString(claims, "name"),
+                optionalString(claims, "preferred_username"),
+                issuedAt,
+                expiresAt,
+                claims.get("auth_time") instanceof Number authTime ? epochSeconds(authTime) : null,
+                optionalString(claims, "jti")),
+                header.getKeyID(), algorithm.getName(), in.fingerprint);
+    }
+
+    // --- shape -----------------------------------------------------------------------------------------------
+
+    private String[] splitCompactJws(String token, Inspection in) {
+        if (token.length() > rules.maxTokenChars()) {
+            throw in.refuse(ErrorCode.MALFORMED_TOKEN, "the token is " + token.length()
+                    + " characters long, over the limit of " + rules.maxTokenChars());
+        }
+        for (int i = 0; i < token.length(); i++) {
+            char c = token.charAt(i);
+            boolean base64url = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9')
+                    || c == '-' || c == '_' || c == '.';
+            if (!base64url) {
+                throw in.refuse(ErrorCode.MALFORMED_TOKEN, "the token contains a character that is not base64url "
+                        + "or '.' at position " + i + (c == ' ' || c == '\n' ? " (white space)" : ""));
+            }
+        }
+        String[] parts = token.split("\\.", -1);
+        if (parts.length == 5) {
+            throw in.refuse(ErrorCode.MALFORMED_TOKEN, "the token is encrypted (JWE, five parts); Okta ID tokens "
+                    + "are signed JWS with three parts");
+        }
+        if (parts.length != 3) {
+            throw in.refuse(ErrorCode.MALFORMED_TOKEN, "the token has " + parts.length
+                    + " dot-separated parts; a compact JWS has three");
+        }
+        return parts;
+    }
+
+    private Map<String, Object> parseJson(String part, String name, Inspection in) {
+        try {
+            return JSONObjectUtils.parse(new Base64URL(part).decodeToString());
+        } catch (ParseException | RuntimeException | StackOverflowError e) {
+            throw in.refuse(ErrorCode.MALFORMED_TOKEN, "the token " + name + " is not base64url-encoded JSON "
+                    + "(or repeats a member name)");
+        }
+    }
+
+    private JWSAlgorithm acceptedAlgorithm(Map<String, Object> header, Inspection in) {
+        if (!(header.get("alg") instanceof String alg)) {
+            throw in.refuse(ErrorCode.MALFORMED_TOKEN, "the token header has no string alg");
+        }
+        in.algorithm = SafeText.cut(alg);
+        in.keyId = header.get("kid") instanceof String kid ? SafeText.cut(kid) : null;
+        if (!rules.acceptedAlgorithms().contains(alg)) {
+            String why = alg.equalsIgnoreCase("none") ? " (an unsigned token)"
+                    : alg.toUpperCase(Locale.ROOT).startsWith("HS") ? " (an HMAC algorithm, never accepted)" : "";
+            throw in.refuse(ErrorCode.UNSUPPORTED_ALGORITHM, "the token is signed with "
+                    + SafeText.quote(alg) + why + "; accepted: " + String.join(", ", rules.acceptedAlgorithms()));
+        }
+        return JWSAlgorithm.parse(alg);
+    }
+
+    private JWSHeader jwsHeader(Map<String, Object> headerJson, String encodedHeader, Inspection in) {
+        JWSHeader header;
+        try {
+            header = JWSHeader.parse(headerJson, new Base64URL(encodedHeader));
+        } catch (ParseException | RuntimeException e) {
+            throw in.refuse(ErrorCode.MALFORMED_TOKEN, "the token header is not a valid JWS header");
+        }
+        if (header.getType() != null) {
+            String type = header.getType().getType().toLowerCase(Locale.ROOT);
+            if (type.equals("at+jwt") || type.equals("application/at+jwt")) {
+                throw in.refuse(ErrorCode.INVALID_AUDIENCE, "the token's typ is at+jwt: it is an access token, "
+                        + "not an ID token; pass the ID token");
+            }
+            if (!type.equals("jwt") && !type.equals("application/jwt")) {
+                throw in.refuse(ErrorCode.MALFORMED_TOKEN, "the token's typ " + SafeText.quote(type)
+                        + " is not an ID token type");
+            }
+        }
+        if (header.getCriticalParams() != null && !header.getCriticalParams().isEmpty()) {
+            throw in.refuse(ErrorCode.MALFORMED_TOKEN, "the token header marks parameters as critical ("
+                    + SafeText.cut(String.join(", ", header.getCriticalParams())) + "); none are supported");
+        }
+        if (header.getKeyID() == null || header.getKeyID().isEmpty()) {
+            throw in.refuse(ErrorCode.MALFORMED_TOKEN, "the token header has no kid; Okta always names its key");
+        }
+        return header;
+    }
+
+    private void requireIdTokenShape(Map<String, Object> claims, Inspection in) {
+        for (String required : List.of("exp", "iat")) {
+            if (!(claims.get(required) instanceof Number)) {
+                throw in.refuse(ErrorCode.MALFORMED_TOKEN, "the token has no numeric " + required
+                        + " claim; Okta ID tokens always carry exp and iat");
+            }
+        }
+    }
+
+    // --- org and app -------------------------------------------------------------------------------------------
+
+    private void checkIssuer(Map<String, Object> claims, TenantPolicy tenant, Inspection in) {
+        Object iss = claims.get("iss");
+        if (!(iss instanceof String)) {
+            throw in.refuse(ErrorCode.INVALID_ISSUER, "the token has no string iss; expected '"
+                    + tenant.issuer() + "'");
+        }
+        if (!tenant.issuer().equals(iss)) {
+            throw in.refuse(ErrorCode.INVALID_ISSUER, "the token's iss is " + SafeText.quote(iss)
+                    + ", expected '" + tenant.issuer() + "'");
+        }
+    }
+
+    private void checkAudience(Map<String, Object> claims, TenantPolicy tenant, Inspection in) {
+        List<String> audience = stringList(claims.get("aud"));
+        String accessTokenNote = looksLikeAccessToken(claims, tenant)
+                ? "; it looks like an Okta access token (" + accessTokenSignals(claims, tenant)
+                + "): pass the ID token instead"
+                : "";
+        if (audience == null) {
+            throw in.refuse(ErrorCode.INVALID_AUDIENCE, "the token's aud is missing or not a string or array of "
+                    + "strings" + accessTokenNote);
+        }
+        if (!audience.contains(tenant.clientId())) {
+            throw in.refuse(ErrorCode.INVALID_AUDIENCE, "the token's aud " + SafeText.quote(audience)
+                    + " does not include the client ID '" + tenant.clientId() + "'" + accessTokenNote);
+        }
+        Object azp = claims.get("azp");
+        if (azp != null && !tenant.clientId().equals(azp)) {
+            throw in.refuse(ErrorCode.INVALID_AUDIENCE, "the token's azp " + SafeText.quote(azp)
+                    + " is not the client ID '" + tenant.clientId() + "'");
+        }
+    }
+
+    private static boolean looksLikeAccessToken(Map<String, Object> claims, TenantPolicy tenant) {
+        return !accessTokenSignals(claims, tenant).isEmpty();
+    }
+
+    private static String accessTokenSignals(Map<String, Object> claims, TenantPolicy tenant) {
+        StringBuilder signals = new StringBuilder();
+        if (claims.get("jti") instanceof String jti && jti.startsWith(ACCESS_TOKEN_JTI_PREFIX)) {
+            signals.append("jti starts with AT.");
+        }
+        for (String claim : ACCESS_TOKEN_CLAIMS) {
+            if (claims.containsKey(claim)) {
+                signals.append(signals.isEmpty() ? "" : ", ").append("has ").append(claim);
+            }
+        }
+        if (tenant.issuer().equals(claims.get("aud"))) {
+            signals.append(signals.isEmpty() ? "" : ", ").append("aud is the issuer");
+        }
+        return signals.toString();
+    }
+
+    // --- key and signature -------------------------------------------------------------------------------------
+
+    private JWSVerifier verifierFor(TenantPolicy tenant, JWSHeader header, JWSAlgorithm algorithm, Inspection in) {
+        KeyLookup lookup = signingKeys.find(tenant, header.getKeyID(), algorithm);
+        if (lookup instanceof KeyLookup.FetchFailed failed) {
+            throw in.refuse(ErrorCode.JWKS_FETCH_FAILED, failed.detail());
+        }
+        if (lookup instanceof KeyLookup.UnknownKeyId unknown) {
+            throw in.refuse(ErrorCode.UNKNOWN_SIGNING_KEY, "kid " + SafeText.quote(header.getKeyID()) + ": "
+                    + unknown.detail());
+        }
+        KeyLookup.Found found = (KeyLookup.Found) lookup;
+        try {
+            return verifierFactory.createJWSVerifier(header, ((AsymmetricJWK) found.key()).toPublicKey());
+        } catch (JOSEException | ClassCastException e) {
+            throw in.refuse(ErrorCode.UNKNOWN_SIGNING_KEY, "the org's key " + SafeText.quote(header.getKeyID())
+                    + " cannot verify " + algorithm);
+        }
+    }
+
+    private void verifySignature(String[] parts, JWSHeader header, JWSVerifier verifier, Inspection in) {
+        byte[] signingInput = (parts[0] + '.' + parts[1]).getBytes(StandardCharsets.US_ASCII);
+        boolean genuine;
+        try {
+            genuine = verifier.verify(header, signingInput, new Base64URL(parts[2]));
+        } catch (JOSEException | RuntimeException e) {
+            genuine = false;
+        }
+        in.signatureChecked = true;
+        in.signatureValid = genuine;
+        if (!genuine) {
+            throw in.refuse(ErrorCode.INVALID_SIGNATURE, "the signature does not verify with the org's key "
+                    + SafeText.quote(in.keyId));
+        }
+    }
+
+    // --- user and time -----------------------------------------------------------------------------------------
+
+    private String checkSubject(Map<String, Object> claims, Inspection in) {
+        if (!(claims.get("sub") instanceof String sub) || sub.isBlank()) {
+            throw in.refuse(ErrorCode.MISSING_SUBJECT, claims.containsKey("sub")
+                    ? "the token's sub is not a non-empty string"
+                    : "the token has no sub claim");
+        }
+        return sub;
+    }
+
+    private Instant checkNotExpired(Map<String, Object> claims, Instant at, Inspection in) {
+        Instant expiresAt = epochSeconds((Number) claims.get("exp"));
+        if (!at.isBefore(expiresAt.plus(rules.clockSkew()))) {
+            throw in.refuse(ErrorCode.TOKEN_EXPIRED, "the token expired at " + expiresAt + "; the event occurred at "
+                    + at + " (clock skew allowed: " + rules.clockSkew().toSeconds() + " s)");
+        }
+        return expiresAt;
+    }
+
+    private Instant checkAlreadyValid(Map<String, Object> claims, Instant at, Inspection in) {
+        Instant issuedAt = epochSeconds((Number) claims.get("iat"));
+        Instant latestAccepted = at.plus(rules.clockSkew());
+        if (issuedAt.isAfter(latestAccepted)) {
+            throw in.refuse(ErrorCode.TOKEN_NOT_YET_VALID, "the token was issued at " + issuedAt
+                    + ", after the event occurred at " + at + " (clock skew allowed: "
+                    + rules.clockSkew().toSeconds() + " s)");
+        }
+        if (claims.get("nbf") instanceof Number nbf && epochSeconds(nbf).isAfter(latestAccepted)) {
+            throw in.refuse(ErrorCode.TOKEN_NOT_YET_VALID, "the token is not valid before " + epochSeconds(nbf)
+                    + "; the event occurred at " + at);
+        }
+        return issuedAt;
+    }
+
+    // --- helpers -----------------------------------------------------------------------------------------------
+
+    /** Seconds since the epoch as JSON gives them (long or double), clamped to what {@link Instant} holds. */
+    static Instant epochSeconds(Number seconds) {
+        double value = seconds.doubleValue();
+        if (Double.isNaN(value)) {
+            return Instant.EPOCH;
+        }
+        long clamped = (long) Math.max(Math.min(value, Instant.MAX.getEpochSecond()), Instant.MIN.getEpochSecond());
+        return Instant.ofEpochSecond(clamped);
+    }
+
+    private static String optionalString(Map<String, Object> claims, String name) {
+        return claims.get(name) instanceof String value ? value : null;
+    }
+
+    /** aud as the JWT spec allows it: one string or an array of strings; anything else is null. */
+    private static List<String> stringList(Object value) {
+        if (value instanceof String single) {
+            return List.of(single);
+        }
+        if (value instanceof List<?> list && !list.isEmpty() && list.stream().allMatch(String.class::isInstance)) {
+            return list.stream().map(String.class::cast).toList();
+        }
+        return null;
+    }
+
+    /** What has been read of the token so far, so any refusal carries it. */
+    private static final class Inspection {
+        final String fingerprint;
+        String algorithm;
+        String keyId;
+        String issuer;
+        List<String> audience;
+        String subject;
+        boolean signatureChecked;
+        boolean signatureValid;
+
+        Inspection(String fingerprint) {
+            this.fingerprint = fingerprint;
+        }
+
+        RefusedException refuse(ErrorCode code, String detail) {
+            List<String> safeAudience = audience == null ? null
+                    : audience.stream().limit(20).map(SafeText::cut).toList();
+            return new RefusedException(new TokenVerdict.Refused(code, detail, fingerprint,
+                    new UnverifiedToken(algorithm, keyId, issuer, safeAudience, subject),
+                    signatureChecked, signatureValid));
+        }
+    }
+
+    /** Control flow only: carries a refusal out of a rule. No stack trace, no message with token data. */
+    private static final class RefusedException extends RuntimeException {
+        final transient TokenVerdict.Refused verdict;
+
+        RefusedException(TokenVerdict.Refused verdict) {
+            super(verdict.code().name(), null, false, false);
+            this.verdict = verdict;
+        }
+    }
+}

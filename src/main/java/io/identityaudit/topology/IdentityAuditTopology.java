@@ -1,0 +1,86 @@
+package io.identityaudit.topology;
+
+import io.identityaudit.avro.TenantSsoConfig;
+import io.identityaudit.config.PipelineSettings;
+import io.identityaudit.config.Topics;
+import io.identityaudit.serde.Contracts;
+import io.identityaudit.token.OktaIdTokenValidator;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.StreamsBuilder;
+import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.kstream.Branched;
+import org.apache.kafka.streams.kstream.Consumed;
+import org.apache.kafka.streams.kstream.KStream;
+import org.apache.kafka.streams.kstream.Named;
+import org.apache.kafka.streams.kstream.Produced;
+import org.apache.kafka.streams.state.StoreBuilder;
+import org.apache.kafka.streams.state.Stores;
+import org.apache.kafka.streams.state.VersionedKeyValueStore;
+
+/**
+ * The identity-audit topology: session events in, exactly one verified identity or one rejection out per event.
+ *
+ * <pre>
+ * tenant.sso-configs ──► tenant-configs-loader ──► [tenant-sso-configs: global, versioned]
+ *                                                          │ as of occurredAt
+ * widget.session-events ──► verify-token ──► route-verified ──► identity.verified
+ *                                       └──► route-rejected ──► identity.rejected
+ * </pre>
+ *
+ * Tenant configs are a global store, so events are judged on the partition they arrive on: no repartition, and
+ * the configuration history travels with every instance. Every processor, store and sink is named, so the
+ * topology's description is a contract that a test pins.
+ */
+public final class IdentityAuditTopology {
+
+    public static final String TENANT_CONFIG_STORE = "tenant-sso-configs";
+
+    private IdentityAuditTopology() {
+    }
+
+    public static Topology build(PipelineSettings settings, OktaIdTokenValidator validator,
+                                 TenantConfigListener configListener, VerdictListener verdictListener) {
+        StreamsBuilder builder = new StreamsBuilder();
+        addTo(builder, settings, validator, configListener, verdictListener);
+        return builder.build();
+    }
+
+    public static void addTo(StreamsBuilder builder, PipelineSettings settings, OktaIdTokenValidator validator,
+                             TenantConfigListener configListener, VerdictListener verdictListener) {
+        Topics topics = settings.topics();
+
+        StoreBuilder<VersionedKeyValueStore<String, TenantSsoConfig>> tenantStore =
+                Stores.versionedKeyValueStoreBuilder(
+                                Stores.persistentVersionedKeyValueStore(TENANT_CONFIG_STORE,
+                                        settings.tenantConfigHistory()),
+                                Contracts.keySerde(), Contracts.serde(Contracts.TENANT_CONFIG))
+                        // A global store is restored from its source topic, which is compacted already.
+                        .withLoggingDisabled();
+        builder.addGlobalStore(tenantStore, topics.tenantConfigs(),
+                Consumed.with(Serdes.String(), Serdes.ByteArray()).withName("tenant-configs-source"),
+                () -> new TenantConfigLoader(TENANT_CONFIG_STORE, configListener));
+
+        // Values are read as bytes so that an undecodable event becomes a MALFORMED_EVENT rejection in the
+        // topology instead of an exception handler's decision.
+        KStream<String, Verdict> verdicts = builder
+                .stream(topics.sessionEvents(),
+                        Consumed.with(Serdes.String(), Serdes.ByteArray()).withName("session-events-source"))
+                .process(() -> new SessionEventVerifier(TENANT_CONFIG_STORE, settings.domainPolicy(), validator,
+                        verdictListener), Named.as("verify-token"));
+
+        verdicts.split(Named.as("route-"))
+                .branch((sessionId, verdict) -> verdict instanceof Verdict.Verified,
+                        Branched.withConsumer(verified -> verified
+                                .mapValues(verdict -> ((Verdict.Verified) verdict).identity(),
+                                        Named.as("verified-identity"))
+                                .to(topics.verified(), Produced.with(Contracts.keySerde(),
+                                        Contracts.serde(Contracts.VERIFIED)).withName("verified-sink")),
+                                "verified"))
+                .defaultBranch(Branched.withConsumer(rejected -> rejected
+                                .mapValues(verdict -> ((Verdict.Rejected) verdict).rejection(),
+                                        Named.as("identity-rejection"))
+                                .to(topics.rejected(), Produced.with(Contracts.keySerde(),
+                                        Contracts.serde(Contracts.REJECTION)).withName("rejected-sink")),
+                        "rejected"));
+    }
+}

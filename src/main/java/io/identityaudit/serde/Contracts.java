@@ -9,9 +9,21 @@ import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.common.serialization.Serializer;
 import org.apache.avro.specific.SpecificRecord;
+import org.apache.avro.util.ClassSecurityValidator;
 
 /** The one place that builds codecs and serdes for the Avro contracts in {@code schemas/}. Keys are UTF-8. */
 public final class Contracts {
+
+    static {
+        // Avro 1.12 instantiates only classes it trusts when decoding into generated types; trust exactly ours.
+        ClassSecurityValidator.setGlobal(ClassSecurityValidator.composite(ClassSecurityValidator.getGlobal(),
+                ClassSecurityValidator.builder()
+                        .add(WidgetSessionEvent.class)
+                        .add(TenantSsoConfig.class)
+                        .add(VerifiedIdentity.class)
+                        .add(IdentityRejection.class)
+                        .build()));
+    }
 
     public static final SingleObjectCodec<WidgetSessionEvent> SESSION_EVENT =
             new SingleObjectCodec<>(WidgetSessionEvent.class, WidgetSessionEvent.getClassSchema());

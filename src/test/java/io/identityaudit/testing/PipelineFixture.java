@@ -6,6 +6,7 @@ import io.identityaudit.avro.VerifiedIdentity;
 import io.identityaudit.avro.WidgetSessionEvent;
 import io.identityaudit.config.PipelineSettings;
 import io.identityaudit.jwks.OrgJwksRegistry;
+import io.identityaudit.demo.LoopbackTls;
 import io.identityaudit.serde.Contracts;
 import io.identityaudit.token.OktaIdTokenValidator;
 import io.identityaudit.topology.IdentityAuditTopology;

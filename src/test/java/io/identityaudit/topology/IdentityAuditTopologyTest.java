@@ -17,9 +17,9 @@ import io.identityaudit.avro.WidgetSessionEvent;
 import io.identityaudit.config.DomainPolicy;
 import io.identityaudit.config.PipelineSettings;
 import io.identityaudit.serde.Contracts;
-import io.identityaudit.testing.FakeOktaOrg;
-import io.identityaudit.testing.IdTokens;
-import io.identityaudit.testing.LoopbackTls;
+import io.identityaudit.demo.SimulatedOktaOrg;
+import io.identityaudit.demo.IdTokenMinter;
+import io.identityaudit.demo.LoopbackTls;
 import io.identityaudit.testing.PipelineFixture;
 import io.identityaudit.token.ErrorCode;
 import io.identityaudit.token.TokenFingerprint;
@@ -53,9 +53,9 @@ class IdentityAuditTopologyTest {
     static final Instant CONFIGURED_AT = T0.minus(Duration.ofDays(30));
 
     static LoopbackTls tls;
-    static FakeOktaOrg acmeOrg;
-    static FakeOktaOrg otherOrg;
-    static FakeOktaOrg downOrg;
+    static SimulatedOktaOrg acmeOrg;
+    static SimulatedOktaOrg otherOrg;
+    static SimulatedOktaOrg downOrg;
 
     @TempDir
     Path stateDir;
@@ -64,9 +64,9 @@ class IdentityAuditTopologyTest {
     @BeforeAll
     static void startOrgs() {
         tls = LoopbackTls.create();
-        acmeOrg = FakeOktaOrg.start(tls);
-        otherOrg = FakeOktaOrg.start(tls);
-        downOrg = FakeOktaOrg.start(tls);
+        acmeOrg = SimulatedOktaOrg.start(tls);
+        otherOrg = SimulatedOktaOrg.start(tls);
+        downOrg = SimulatedOktaOrg.start(tls);
         downOrg.failWith(503);
     }
 
@@ -88,13 +88,13 @@ class IdentityAuditTopologyTest {
         pipeline.close();
     }
 
-    static PipelineSettings settingsAllowing(FakeOktaOrg... orgs) {
-        String[] domains = java.util.Arrays.stream(orgs).map(FakeOktaOrg::domain).toArray(String[]::new);
+    static PipelineSettings settingsAllowing(SimulatedOktaOrg... orgs) {
+        String[] domains = java.util.Arrays.stream(orgs).map(SimulatedOktaOrg::domain).toArray(String[]::new);
         return PipelineSettings.DEFAULTS.withDomainPolicy(DomainPolicy.allowing(domains));
     }
 
     String acmeToken() {
-        return IdTokens.of(acmeOrg, CLIENT_ID, T0.minusSeconds(60)).sign();
+        return IdTokenMinter.of(acmeOrg, CLIENT_ID, T0.minusSeconds(60)).sign();
     }
 
     VerifiedIdentity verifiedFor(WidgetSessionEvent event) {
@@ -142,7 +142,7 @@ class IdentityAuditTopologyTest {
             assertThat(identity.getEventId()).isEqualTo(event.getEventId());
             assertThat(identity.getTenantId()).isEqualTo("acme");
             assertThat(identity.getSessionId()).isEqualTo(event.getSessionId());
-            assertThat(identity.getSubject()).isEqualTo(IdTokens.USER_ID);
+            assertThat(identity.getSubject()).isEqualTo(IdTokenMinter.USER_ID);
             assertThat(identity.getIssuer()).isEqualTo(acmeOrg.issuer());
             assertThat(identity.getAudience()).containsExactly(CLIENT_ID);
             assertThat(identity.getEmail()).isEqualTo("ada@example.com");
@@ -165,7 +165,7 @@ class IdentityAuditTopologyTest {
         void tokenIsJudgedAtTheEventTimeNotTheWallClock() {
             Instant longAgo = Instant.parse("2026-11-01T08:00:00Z");
             pipeline.saveTenant(tenant("archive", CLIENT_ID, acmeOrg.domain(), longAgo.minusSeconds(3600)).build());
-            String token = IdTokens.of(acmeOrg, CLIENT_ID, longAgo.minusSeconds(10)).sign();
+            String token = IdTokenMinter.of(acmeOrg, CLIENT_ID, longAgo.minusSeconds(10)).sign();
 
             VerifiedIdentity identity = verifiedFor(event("archive", token, longAgo).build());
 
@@ -174,7 +174,7 @@ class IdentityAuditTopologyTest {
 
         @Test
         void expiryWithinTheClockSkewIsStillAccepted() {
-            String token = IdTokens.of(acmeOrg, CLIENT_ID, T0.minus(Duration.ofHours(1)))
+            String token = IdTokenMinter.of(acmeOrg, CLIENT_ID, T0.minus(Duration.ofHours(1)))
                     .expiresAt(T0.minusSeconds(59)).sign();
 
             verifiedFor(event("acme", token, T0).build());
@@ -182,7 +182,7 @@ class IdentityAuditTopologyTest {
 
         @Test
         void tokenWhoseAudienceListIncludesTheClientIdIsVerified() {
-            String token = IdTokens.of(acmeOrg, CLIENT_ID, T0).claim("aud", List.of("other-app", CLIENT_ID))
+            String token = IdTokenMinter.of(acmeOrg, CLIENT_ID, T0).claim("aud", List.of("other-app", CLIENT_ID))
                     .claim("azp", CLIENT_ID).sign();
 
             assertThat(verifiedFor(event("acme", token, T0).build()).getAudience())
@@ -191,7 +191,7 @@ class IdentityAuditTopologyTest {
 
         @Test
         void explicitJwtTypeIsAccepted() {
-            verifiedFor(event("acme", IdTokens.of(acmeOrg, CLIENT_ID, T0).type("JWT").sign(), T0).build());
+            verifiedFor(event("acme", IdTokenMinter.of(acmeOrg, CLIENT_ID, T0).type("JWT").sign(), T0).build());
         }
 
         @Test
@@ -323,7 +323,7 @@ class IdentityAuditTopologyTest {
             String newClientId = "0oaNEWCLIENT000000001";
             Instant changedAt = T0.plus(Duration.ofMinutes(10));
             pipeline.saveTenant(tenant("acme", newClientId, acmeOrg.domain(), changedAt).build());
-            String oldAppToken = IdTokens.of(acmeOrg, CLIENT_ID, T0).sign();
+            String oldAppToken = IdTokenMinter.of(acmeOrg, CLIENT_ID, T0).sign();
 
             WidgetSessionEvent after = event("acme", oldAppToken, changedAt.plusSeconds(60)).build();
             WidgetSessionEvent before = event("acme", oldAppToken, changedAt.minusSeconds(60)).build();
@@ -336,7 +336,7 @@ class IdentityAuditTopologyTest {
         void tombstoneRemovesTheTenantForLaterEventsOnly() {
             Instant deletedAt = T0.plus(Duration.ofMinutes(20));
             pipeline.deleteTenant("acme", deletedAt);
-            String token = IdTokens.of(acmeOrg, CLIENT_ID, deletedAt.minusSeconds(120)).sign();
+            String token = IdTokenMinter.of(acmeOrg, CLIENT_ID, deletedAt.minusSeconds(120)).sign();
 
             assertThat(rejectionFor(event("acme", token, deletedAt.plusSeconds(1)).build()).getErrorCode())
                     .isEqualTo("UNKNOWN_TENANT");
@@ -382,7 +382,7 @@ class IdentityAuditTopologyTest {
 
         @Test
         void tokenOverTheSizeLimitIsRejectedAsMalformedToken() {
-            String huge = IdTokens.of(acmeOrg, CLIENT_ID, T0).claim("groups", "g".repeat(20_000)).sign();
+            String huge = IdTokenMinter.of(acmeOrg, CLIENT_ID, T0).claim("groups", "g".repeat(20_000)).sign();
 
             assertThat(rejectionForToken(huge).getDetail()).contains("over the limit");
         }
@@ -394,7 +394,7 @@ class IdentityAuditTopologyTest {
 
         @Test
         void tokenWithoutExpIsRejectedAsMalformedToken() {
-            assertThat(rejectionForToken(IdTokens.of(acmeOrg, CLIENT_ID, T0).without("exp").sign()).getErrorCode())
+            assertThat(rejectionForToken(IdTokenMinter.of(acmeOrg, CLIENT_ID, T0).without("exp").sign()).getErrorCode())
                     .isEqualTo("MALFORMED_TOKEN");
         }
     }
@@ -434,7 +434,7 @@ class IdentityAuditTopologyTest {
         @Test
         void orgWhoseJwksEndpointFailsGivesRetryableJwksFetchFailed() {
             pipeline.saveTenant(tenant("down", CLIENT_ID, downOrg.domain(), CONFIGURED_AT).build());
-            String token = IdTokens.of(downOrg, CLIENT_ID, T0).sign();
+            String token = IdTokenMinter.of(downOrg, CLIENT_ID, T0).sign();
 
             IdentityRejection rejection = rejectionFor(event("down", token, T0).build());
 
@@ -446,7 +446,7 @@ class IdentityAuditTopologyTest {
         @Test
         void tokenSignedWithAnUnpublishedKeyIsRejectedAsUnknownSigningKey() {
             RSAKey unpublished = acmeOrg.newSigningKey();
-            String token = IdTokens.of(acmeOrg, CLIENT_ID, T0).signedWith(unpublished).sign();
+            String token = IdTokenMinter.of(acmeOrg, CLIENT_ID, T0).signedWith(unpublished).sign();
 
             IdentityRejection rejection = rejectionForToken(token);
 
@@ -457,7 +457,7 @@ class IdentityAuditTopologyTest {
         @Test
         void tokenSignedByAnotherKeyUnderThePublishedKidIsRejectedAsInvalidSignature() {
             RSAKey impostor = acmeOrg.newSigningKey();
-            String token = IdTokens.of(acmeOrg, CLIENT_ID, T0).signedWith(impostor)
+            String token = IdTokenMinter.of(acmeOrg, CLIENT_ID, T0).signedWith(impostor)
                     .keyId(acmeOrg.signingKey().getKeyID()).sign();
 
             IdentityRejection rejection = rejectionForToken(token);
@@ -465,13 +465,13 @@ class IdentityAuditTopologyTest {
             assertThat(rejection.getErrorCode()).isEqualTo("INVALID_SIGNATURE");
             assertThat(rejection.getSignatureChecked()).isTrue();
             assertThat(rejection.getSignatureValid()).isFalse();
-            assertThat(rejection.getUnverifiedSubject()).isEqualTo(IdTokens.USER_ID);
+            assertThat(rejection.getUnverifiedSubject()).isEqualTo(IdTokenMinter.USER_ID);
         }
 
         @Test
         void tamperedPayloadWithTheOriginalSignatureIsRejectedAsInvalidSignature() {
             String[] genuine = acmeToken().split("\\.");
-            String otherUser = IdTokens.of(acmeOrg, CLIENT_ID, T0.minusSeconds(60)).claim("sub", "00uADMIN").sign();
+            String otherUser = IdTokenMinter.of(acmeOrg, CLIENT_ID, T0.minusSeconds(60)).claim("sub", "00uADMIN").sign();
 
             String tampered = genuine[0] + "." + otherUser.split("\\.")[1] + "." + genuine[2];
 
@@ -484,25 +484,25 @@ class IdentityAuditTopologyTest {
             int before = acmeOrg.keysRequests();
 
             verifiedFor(event("acme", acmeToken(), T0).build());
-            verifiedFor(event("acme-eu", IdTokens.of(acmeOrg, "0oaEUAPP0000000000001", T0).sign(), T0).build());
+            verifiedFor(event("acme-eu", IdTokenMinter.of(acmeOrg, "0oaEUAPP0000000000001", T0).sign(), T0).build());
 
             assertThat(acmeOrg.keysRequests() - before).isEqualTo(1);
         }
 
         @Test
         void rotatedInKeyVerifiesAfterOneRefreshAndTheOldKeyKeepsVerifying() {
-            try (FakeOktaOrg rotating = FakeOktaOrg.start(tls);
+            try (SimulatedOktaOrg rotating = SimulatedOktaOrg.start(tls);
                  PipelineFixture own = new PipelineFixture(settingsAllowing(rotating), tls, stateDir.resolve("own"))) {
                 own.saveTenant(tenant("rot", CLIENT_ID, rotating.domain(), CONFIGURED_AT).build());
                 RSAKey oldKey = rotating.signingKey();
-                own.send(event("rot", IdTokens.of(rotating, CLIENT_ID, T0).sign(), T0).build());
+                own.send(event("rot", IdTokenMinter.of(rotating, CLIENT_ID, T0).sign(), T0).build());
                 assertThat(own.verifiedRecords()).hasSize(1);
                 assertThat(rotating.keysRequests()).isEqualTo(1);
 
                 RSAKey newKey = rotating.newSigningKey();
                 rotating.publish(newKey);
-                own.send(event("rot", IdTokens.of(rotating, CLIENT_ID, T0).signedWith(newKey).sign(), T0).build());
-                own.send(event("rot", IdTokens.of(rotating, CLIENT_ID, T0).signedWith(oldKey).sign(), T0).build());
+                own.send(event("rot", IdTokenMinter.of(rotating, CLIENT_ID, T0).signedWith(newKey).sign(), T0).build());
+                own.send(event("rot", IdTokenMinter.of(rotating, CLIENT_ID, T0).signedWith(oldKey).sign(), T0).build());
 
                 List<TestRecord<String, VerifiedIdentity>> verified = own.verifiedRecords();
                 assertThat(own.rejectedRecords()).isEmpty();
@@ -518,7 +518,7 @@ class IdentityAuditTopologyTest {
 
         @Test
         void tokenFromAnotherOrgIsRejectedAsInvalidIssuer() {
-            IdentityRejection rejection = rejectionForToken(IdTokens.of(otherOrg, CLIENT_ID, T0).sign());
+            IdentityRejection rejection = rejectionForToken(IdTokenMinter.of(otherOrg, CLIENT_ID, T0).sign());
 
             assertThat(rejection.getErrorCode()).isEqualTo("INVALID_ISSUER");
             assertThat(rejection.getUnverifiedIssuer()).isEqualTo(otherOrg.issuer());
@@ -527,14 +527,14 @@ class IdentityAuditTopologyTest {
 
         @Test
         void issuerWithTrailingSlashIsRejectedAsInvalidIssuer() {
-            String token = IdTokens.of(acmeOrg, CLIENT_ID, T0).claim("iss", acmeOrg.issuer() + "/").sign();
+            String token = IdTokenMinter.of(acmeOrg, CLIENT_ID, T0).claim("iss", acmeOrg.issuer() + "/").sign();
 
             assertThat(rejectionForToken(token).getErrorCode()).isEqualTo("INVALID_ISSUER");
         }
 
         @Test
         void customAuthorizationServerIssuerIsRejectedAsInvalidIssuer() {
-            String token = IdTokens.of(acmeOrg, CLIENT_ID, T0).claim("iss", acmeOrg.issuer() + "/oauth2/default")
+            String token = IdTokenMinter.of(acmeOrg, CLIENT_ID, T0).claim("iss", acmeOrg.issuer() + "/oauth2/default")
                     .sign();
 
             assertThat(rejectionForToken(token).getErrorCode()).isEqualTo("INVALID_ISSUER");
@@ -542,7 +542,7 @@ class IdentityAuditTopologyTest {
 
         @Test
         void tokenForAnotherAppIsRejectedAsInvalidAudience() {
-            IdentityRejection rejection = rejectionForToken(IdTokens.of(acmeOrg, "0oaOTHERAPP", T0).sign());
+            IdentityRejection rejection = rejectionForToken(IdTokenMinter.of(acmeOrg, "0oaOTHERAPP", T0).sign());
 
             assertThat(rejection.getErrorCode()).isEqualTo("INVALID_AUDIENCE");
             assertThat(rejection.getUnverifiedAudience()).containsExactly("0oaOTHERAPP");
@@ -550,10 +550,10 @@ class IdentityAuditTopologyTest {
 
         @Test
         void oktaAccessTokenIsRejectedAsInvalidAudienceWithTheIdTokenHint() {
-            String accessToken = IdTokens.of(acmeOrg, CLIENT_ID, T0)
+            String accessToken = IdTokenMinter.of(acmeOrg, CLIENT_ID, T0)
                     .claim("aud", acmeOrg.issuer())
                     .claim("cid", CLIENT_ID)
-                    .claim("uid", IdTokens.USER_ID)
+                    .claim("uid", IdTokenMinter.USER_ID)
                     .claim("scp", List.of("openid", "profile"))
                     .claim("jti", "AT.abcdef")
                     .sign();
@@ -566,14 +566,14 @@ class IdentityAuditTopologyTest {
 
         @Test
         void accessTokenTypeIsRejectedAsInvalidAudience() {
-            String token = IdTokens.of(acmeOrg, CLIENT_ID, T0).type("at+jwt").sign();
+            String token = IdTokenMinter.of(acmeOrg, CLIENT_ID, T0).type("at+jwt").sign();
 
             assertThat(rejectionForToken(token).getDetail()).contains("access token");
         }
 
         @Test
         void authorizedPartyOtherThanTheClientIsRejectedAsInvalidAudience() {
-            String token = IdTokens.of(acmeOrg, CLIENT_ID, T0).claim("aud", List.of(CLIENT_ID, "0oaOTHER"))
+            String token = IdTokenMinter.of(acmeOrg, CLIENT_ID, T0).claim("aud", List.of(CLIENT_ID, "0oaOTHER"))
                     .claim("azp", "0oaOTHER").sign();
 
             assertThat(rejectionForToken(token).getErrorCode()).isEqualTo("INVALID_AUDIENCE");
@@ -581,7 +581,7 @@ class IdentityAuditTopologyTest {
 
         @Test
         void tokenWithoutSubjectIsRejectedAsMissingSubject() {
-            IdentityRejection rejection = rejectionForToken(IdTokens.of(acmeOrg, CLIENT_ID, T0).without("sub").sign());
+            IdentityRejection rejection = rejectionForToken(IdTokenMinter.of(acmeOrg, CLIENT_ID, T0).without("sub").sign());
 
             assertThat(rejection.getErrorCode()).isEqualTo("MISSING_SUBJECT");
             assertThat(rejection.getSignatureValid()).as("a genuine token without sub").isTrue();
@@ -589,13 +589,13 @@ class IdentityAuditTopologyTest {
 
         @Test
         void numericSubjectIsRejectedAsMissingSubject() {
-            assertThat(rejectionForToken(IdTokens.of(acmeOrg, CLIENT_ID, T0).claim("sub", 12345).sign())
+            assertThat(rejectionForToken(IdTokenMinter.of(acmeOrg, CLIENT_ID, T0).claim("sub", 12345).sign())
                     .getErrorCode()).isEqualTo("MISSING_SUBJECT");
         }
 
         @Test
         void tokenExpiredBeforeTheEventIsRejectedAsTokenExpired() {
-            String token = IdTokens.of(acmeOrg, CLIENT_ID, T0.minus(Duration.ofHours(2))).sign();
+            String token = IdTokenMinter.of(acmeOrg, CLIENT_ID, T0.minus(Duration.ofHours(2))).sign();
 
             IdentityRejection rejection = rejectionForToken(token);
 
@@ -605,14 +605,14 @@ class IdentityAuditTopologyTest {
 
         @Test
         void tokenIssuedAfterTheEventBeyondTheSkewIsRejectedAsNotYetValid() {
-            String token = IdTokens.of(acmeOrg, CLIENT_ID, T0.plusSeconds(61)).sign();
+            String token = IdTokenMinter.of(acmeOrg, CLIENT_ID, T0.plusSeconds(61)).sign();
 
             assertThat(rejectionForToken(token).getErrorCode()).isEqualTo("TOKEN_NOT_YET_VALID");
         }
 
         @Test
         void tokenWithFutureNotBeforeIsRejectedAsNotYetValid() {
-            String token = IdTokens.of(acmeOrg, CLIENT_ID, T0).claim("nbf", T0.plusSeconds(300).getEpochSecond())
+            String token = IdTokenMinter.of(acmeOrg, CLIENT_ID, T0).claim("nbf", T0.plusSeconds(300).getEpochSecond())
                     .sign();
 
             assertThat(rejectionForToken(token).getErrorCode()).isEqualTo("TOKEN_NOT_YET_VALID");
@@ -620,7 +620,7 @@ class IdentityAuditTopologyTest {
 
         @Test
         void forgedTokenThatIsAlsoExpiredIsRejectedForItsSignature() {
-            String token = IdTokens.of(acmeOrg, CLIENT_ID, T0.minus(Duration.ofDays(1)))
+            String token = IdTokenMinter.of(acmeOrg, CLIENT_ID, T0.minus(Duration.ofDays(1)))
                     .signedWith(acmeOrg.newSigningKey()).keyId(acmeOrg.signingKey().getKeyID()).sign();
 
             assertThat(rejectionForToken(token).getErrorCode()).isEqualTo("INVALID_SIGNATURE");

@@ -13,9 +13,9 @@ import ch.qos.logback.core.read.ListAppender;
 import io.identityaudit.config.DomainPolicy;
 import io.identityaudit.config.PipelineSettings;
 import io.identityaudit.serde.Contracts;
-import io.identityaudit.testing.FakeOktaOrg;
-import io.identityaudit.testing.IdTokens;
-import io.identityaudit.testing.LoopbackTls;
+import io.identityaudit.demo.SimulatedOktaOrg;
+import io.identityaudit.demo.IdTokenMinter;
+import io.identityaudit.demo.LoopbackTls;
 import io.identityaudit.testing.PipelineFixture;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -55,7 +55,7 @@ class NoTokenLeakTest {
         LoopbackTls tls = LoopbackTls.create();
         List<String> tokens = new ArrayList<>();
         List<byte[]> outputs = new ArrayList<>();
-        try (FakeOktaOrg org = FakeOktaOrg.start(tls); FakeOktaOrg down = FakeOktaOrg.start(tls);
+        try (SimulatedOktaOrg org = SimulatedOktaOrg.start(tls); SimulatedOktaOrg down = SimulatedOktaOrg.start(tls);
              PipelineFixture pipeline = new PipelineFixture(PipelineSettings.DEFAULTS.withDomainPolicy(
                      DomainPolicy.allowing(org.domain(), down.domain())), tls, stateDir)) {
             down.failWith(500);
@@ -65,16 +65,16 @@ class NoTokenLeakTest {
                     .build());
             pipeline.saveTenant(tenant("bad", CLIENT_ID, "https://acme.okta.com/", T0.minusSeconds(3600)).build());
 
-            tokens.add(IdTokens.of(org, CLIENT_ID, T0).sign());
-            tokens.add(IdTokens.of(org, "other-app", T0).sign());
-            tokens.add(IdTokens.of(org, CLIENT_ID, T0).claim("iss", "https://evil.example").sign());
-            tokens.add(IdTokens.of(org, CLIENT_ID, T0.minus(Duration.ofDays(1))).sign());
-            tokens.add(IdTokens.of(org, CLIENT_ID, T0.plus(Duration.ofDays(1))).sign());
-            tokens.add(IdTokens.of(org, CLIENT_ID, T0).without("sub").sign());
-            tokens.add(IdTokens.of(org, CLIENT_ID, T0).signedWith(org.newSigningKey()).sign());
-            tokens.add(IdTokens.of(org, CLIENT_ID, T0).signedWith(org.newSigningKey())
+            tokens.add(IdTokenMinter.of(org, CLIENT_ID, T0).sign());
+            tokens.add(IdTokenMinter.of(org, "other-app", T0).sign());
+            tokens.add(IdTokenMinter.of(org, CLIENT_ID, T0).claim("iss", "https://evil.example").sign());
+            tokens.add(IdTokenMinter.of(org, CLIENT_ID, T0.minus(Duration.ofDays(1))).sign());
+            tokens.add(IdTokenMinter.of(org, CLIENT_ID, T0.plus(Duration.ofDays(1))).sign());
+            tokens.add(IdTokenMinter.of(org, CLIENT_ID, T0).without("sub").sign());
+            tokens.add(IdTokenMinter.of(org, CLIENT_ID, T0).signedWith(org.newSigningKey()).sign());
+            tokens.add(IdTokenMinter.of(org, CLIENT_ID, T0).signedWith(org.newSigningKey())
                     .keyId(org.signingKey().getKeyID()).sign());
-            tokens.add(IdTokens.of(org, CLIENT_ID, T0).claim("groups", "x".repeat(20_000)).sign());
+            tokens.add(IdTokenMinter.of(org, CLIENT_ID, T0).claim("groups", "x".repeat(20_000)).sign());
             String genuine = tokens.get(0);
             tokens.add(genuine.substring(0, genuine.length() - 10));
 
@@ -87,7 +87,7 @@ class NoTokenLeakTest {
                             Contracts.SESSION_EVENT.encode(event), headers, T0));
                 }
             }
-            String downToken = IdTokens.of(down, CLIENT_ID, T0).sign();
+            String downToken = IdTokenMinter.of(down, CLIENT_ID, T0).sign();
             tokens.add(downToken);
             pipeline.send(event("down", downToken, T0).build());
 

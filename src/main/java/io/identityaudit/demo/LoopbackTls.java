@@ -1,4 +1,4 @@
-package io.identityaudit.testing;
+package io.identityaudit.demo;
 
 import java.math.BigInteger;
 import java.security.KeyPair;

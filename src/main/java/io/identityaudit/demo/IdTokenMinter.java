@@ -1,4 +1,4 @@
-package io.identityaudit.testing;
+package io.identityaudit.demo;
 
 import com.nimbusds.jose.JOSEException;
 import com.nimbusds.jose.JOSEObjectType;
@@ -19,7 +19,7 @@ import java.util.UUID;
  * Mints ID tokens the way Okta's org authorization server does (header {@code alg} and {@code kid} only, the
  * claims Okta always sends), signed with real RSA keys; every part can be changed to make a bad one.
  */
-public final class IdTokens {
+public final class IdTokenMinter {
 
     public static final String USER_ID = "00u1a2b3c4d5e6f7g8h9";
 
@@ -28,14 +28,14 @@ public final class IdTokens {
     private String keyId;
     private JOSEObjectType type;
 
-    private IdTokens(RSAKey signingKey) {
+    private IdTokenMinter(RSAKey signingKey) {
         this.signingKey = signingKey;
         this.keyId = signingKey.getKeyID();
     }
 
     /** An ID token of {@code org} for app {@code clientId}, issued at {@code issuedAt}, valid one hour. */
-    public static IdTokens of(FakeOktaOrg org, String clientId, Instant issuedAt) {
-        IdTokens token = new IdTokens(org.signingKey());
+    public static IdTokenMinter of(SimulatedOktaOrg org, String clientId, Instant issuedAt) {
+        IdTokenMinter token = new IdTokenMinter(org.signingKey());
         long iat = issuedAt.getEpochSecond();
         token.claims.put("sub", USER_ID);
         token.claims.put("name", "Ada Lovelace");
@@ -54,37 +54,37 @@ public final class IdTokens {
         return token;
     }
 
-    public IdTokens claim(String name, Object value) {
+    public IdTokenMinter claim(String name, Object value) {
         claims.put(name, value);
         return this;
     }
 
-    public IdTokens without(String name) {
+    public IdTokenMinter without(String name) {
         claims.remove(name);
         return this;
     }
 
-    public IdTokens expiresAt(Instant expiry) {
+    public IdTokenMinter expiresAt(Instant expiry) {
         return claim("exp", expiry.getEpochSecond());
     }
 
-    public IdTokens issuedAt(Instant issued) {
+    public IdTokenMinter issuedAt(Instant issued) {
         return claim("iat", issued.getEpochSecond());
     }
 
-    public IdTokens signedWith(RSAKey key) {
+    public IdTokenMinter signedWith(RSAKey key) {
         this.signingKey = key;
         this.keyId = key.getKeyID();
         return this;
     }
 
     /** Names another kid in the header than the key that signs. */
-    public IdTokens keyId(String kid) {
+    public IdTokenMinter keyId(String kid) {
         this.keyId = kid;
         return this;
     }
 
-    public IdTokens type(String typ) {
+    public IdTokenMinter type(String typ) {
         this.type = new JOSEObjectType(typ);
         return this;
     }

@@ -1,4 +1,4 @@
-package io.identityaudit.testing;
+package io.identityaudit.demo;
 
 import com.nimbusds.jose.JOSEException;
 import com.nimbusds.jose.jwk.JWK;
@@ -24,9 +24,9 @@ import javax.net.ssl.SSLSocketFactory;
 /**
  * A real Okta-shaped org on loopback: HTTPS with its own certificate, an RSA signing key set at
  * {@code /oauth2/v1/keys}, discovery at {@code /.well-known/openid-configuration}, and a count of the requests it
- * served. Its domain is {@code localhost:PORT}, which a test puts on the custom-domain allowlist.
+ * served. Its domain is {@code localhost:PORT}, which the demo (or a test) puts on the custom-domain allowlist.
  */
-public final class FakeOktaOrg implements AutoCloseable {
+public final class SimulatedOktaOrg implements AutoCloseable {
 
     private final LoopbackTls tls;
     private final HttpsServer server;
@@ -34,7 +34,7 @@ public final class FakeOktaOrg implements AutoCloseable {
     private final AtomicInteger keysRequests = new AtomicInteger();
     private final AtomicReference<Integer> failWithStatus = new AtomicReference<>();
 
-    private FakeOktaOrg(LoopbackTls tls) throws IOException {
+    private SimulatedOktaOrg(LoopbackTls tls) throws IOException {
         this.tls = tls;
         this.server = HttpsServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
         server.setHttpsConfigurator(new HttpsConfigurator(tls.serverContext()));
@@ -44,13 +44,13 @@ public final class FakeOktaOrg implements AutoCloseable {
     }
 
     /** Starts an org publishing one fresh signing key. */
-    public static FakeOktaOrg start() {
+    public static SimulatedOktaOrg start() {
         return start(LoopbackTls.create());
     }
 
-    public static FakeOktaOrg start(LoopbackTls tls) {
+    public static SimulatedOktaOrg start(LoopbackTls tls) {
         try {
-            FakeOktaOrg org = new FakeOktaOrg(tls);
+            SimulatedOktaOrg org = new SimulatedOktaOrg(tls);
             org.publish(org.newSigningKey());
             return org;
         } catch (IOException e) {

@@ -1,0 +1,51 @@
+package io.identityaudit.cli;
+
+import java.util.concurrent.CountDownLatch;
+
+/**
+ * Turns SIGTERM / Ctrl-C into an orderly stop: the hook asks the running command to stop and waits until it has
+ * closed what it opened (Streams commits its transaction), so nothing is cut off mid-write.
+ */
+public final class ShutdownSignal {
+
+    private final CountDownLatch requested = new CountDownLatch(1);
+    private final CountDownLatch finished = new CountDownLatch(1);
+    private volatile boolean byHook;
+
+    public static ShutdownSignal install() {
+        ShutdownSignal signal = new ShutdownSignal();
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            signal.byHook = true;
+            signal.requested.countDown();
+            try {
+                signal.finished.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }, "identity-audit-shutdown"));
+        return signal;
+    }
+
+    /** Blocks until a stop is requested. */
+    public void await() throws InterruptedException {
+        requested.await();
+    }
+
+    public void request() {
+        requested.countDown();
+    }
+
+    public boolean requested() {
+        return requested.getCount() == 0;
+    }
+
+    /** True when the JVM is exiting on a signal: the command must not call System.exit then. */
+    public boolean fromSignal() {
+        return byHook;
+    }
+
+    /** The command has closed everything; lets the JVM finish exiting. */
+    public void done() {
+        finished.countDown();
+    }
+}

@@ -6,6 +6,7 @@ import io.identityaudit.avro.VerifiedIdentity;
 import io.identityaudit.avro.WidgetSessionEvent;
 import io.identityaudit.config.PipelineSettings;
 import io.identityaudit.jwks.OrgJwksRegistry;
+import io.identityaudit.jwks.SigningKeys;
 import io.identityaudit.demo.LoopbackTls;
 import io.identityaudit.serde.Contracts;
 import io.identityaudit.token.OktaIdTokenValidator;
@@ -45,9 +46,15 @@ public final class PipelineFixture implements AutoCloseable {
     }
 
     public PipelineFixture(PipelineSettings settings, LoopbackTls tls, Path stateDir, VerdictListener listener) {
+        this(settings, new OrgJwksRegistry(settings.jwks(), tls.clientContext().getSocketFactory(),
+                Clock.systemUTC()), stateDir, listener);
+    }
+
+    /** With any source of signing keys, e.g. one that fails in a way the registry never would. */
+    public PipelineFixture(PipelineSettings settings, SigningKeys keys, Path stateDir, VerdictListener listener) {
         this.settings = settings;
-        this.jwks = new OrgJwksRegistry(settings.jwks(), tls.clientContext().getSocketFactory(), Clock.systemUTC());
-        OktaIdTokenValidator validator = new OktaIdTokenValidator(settings.tokenRules(), jwks);
+        this.jwks = keys instanceof OrgJwksRegistry registry ? registry : null;
+        OktaIdTokenValidator validator = new OktaIdTokenValidator(settings.tokenRules(), keys);
         Properties props = new Properties();
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, "identity-audit-test-" + UUID.randomUUID());
         props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "127.0.0.1:9");
@@ -88,6 +95,8 @@ public final class PipelineFixture implements AutoCloseable {
     @Override
     public void close() {
         driver.close();
-        jwks.close();
+        if (jwks != null) {
+            jwks.close();
+        }
     }
 }

@@ -16,6 +16,7 @@ import io.identityaudit.avro.VerifiedIdentity;
 import io.identityaudit.avro.WidgetSessionEvent;
 import io.identityaudit.config.DomainPolicy;
 import io.identityaudit.config.PipelineSettings;
+import io.identityaudit.jwks.SigningKeys;
 import io.identityaudit.serde.Contracts;
 import io.identityaudit.demo.SimulatedOktaOrg;
 import io.identityaudit.demo.IdTokenMinter;
@@ -624,6 +625,33 @@ class IdentityAuditTopologyTest {
                     .signedWith(acmeOrg.newSigningKey()).keyId(acmeOrg.signingKey().getKeyID()).sign();
 
             assertThat(rejectionForToken(token).getErrorCode()).isEqualTo("INVALID_SIGNATURE");
+        }
+    }
+
+    @Nested
+    class Bugs {
+
+        @Test
+        void exceptionDuringValidationBecomesInternalErrorNamingOnlyTheExceptionClass() {
+            String token = acmeToken();
+            SigningKeys broken = (tenant, kid, alg) -> {
+                throw new IllegalStateException("bug that quotes " + token);
+            };
+            try (PipelineFixture own = new PipelineFixture(settingsAllowing(acmeOrg), broken,
+                    stateDir.resolve("broken"), VerdictListener.NONE)) {
+                own.saveTenant(tenant("acme", CLIENT_ID, acmeOrg.domain(), CONFIGURED_AT).build());
+                WidgetSessionEvent event = event("acme", token, T0).build();
+
+                own.send(event);
+
+                List<TestRecord<String, IdentityRejection>> rejected = own.rejectedRecords();
+                assertThat(rejected).hasSize(1);
+                IdentityRejection rejection = rejected.get(0).value();
+                assertThat(rejection.getErrorCode()).isEqualTo("INTERNAL_ERROR");
+                assertThat(rejection.getEventId()).isEqualTo(event.getEventId());
+                assertThat(rejection.getExceptionClass()).isEqualTo(IllegalStateException.class.getName());
+                assertThat(rejection.toString()).doesNotContain(token).doesNotContain("bug that quotes");
+            }
         }
     }
 }

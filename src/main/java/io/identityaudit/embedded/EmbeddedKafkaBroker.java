@@ -15,23 +15,18 @@ import java.time.Instant;
 import java.util.Collection;
 import java.util.Map;
 import java.util.Properties;
-import java.util.Set;
 import java.util.concurrent.Callable;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.stream.Collectors;
 
+import io.identityaudit.pipeline.TopicProvisioner;
 import kafka.server.KafkaConfig;
 import kafka.server.KafkaRaftServer;
 import kafka.tools.StorageTool;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
-import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.common.Uuid;
-import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.utils.Time;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -130,23 +125,8 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
      * endless OUT_OF_ORDER_SEQUENCE_NUMBER retry loop.
      */
     public void createTopics(Collection<NewTopic> topics) {
-        if (topics.isEmpty()) {
-            return;
-        }
         try (Admin admin = admin()) {
-            admin.createTopics(topics).values().forEach((name, future) -> {
-                try {
-                    future.get(READY_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
-                } catch (ExecutionException e) {
-                    if (!(e.getCause() instanceof TopicExistsException)) {
-                        throw new IllegalStateException("cannot create topic " + name, e.getCause());
-                    }
-                } catch (InterruptedException | TimeoutException e) {
-                    throw interruptedOrTimedOut("creating topic " + name, e);
-                }
-            });
-            Set<String> names = topics.stream().map(NewTopic::name).collect(Collectors.toSet());
-            awaitUntil("leaders for topics " + names, () -> allPartitionsLed(admin, names));
+            TopicProvisioner.ensure(admin, topics, READY_TIMEOUT);
         }
     }
 
@@ -170,14 +150,6 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
             awaitUntil("the broker to answer at " + bootstrapServers(),
                     () -> !admin.describeCluster().nodes().get(5, TimeUnit.SECONDS).isEmpty());
         }
-    }
-
-    private static boolean allPartitionsLed(Admin admin, Set<String> names) throws Exception {
-        Map<String, TopicDescription> descriptions =
-                admin.describeTopics(names).allTopicNames().get(5, TimeUnit.SECONDS);
-        return descriptions.values().stream()
-                .flatMap(description -> description.partitions().stream())
-                .allMatch(partition -> partition.leader() != null && !partition.leader().isEmpty());
     }
 
     /** A failed check counts as "not yet": a starting broker refuses connections and reports unknown topics. */

@@ -2,12 +2,13 @@ package io.identityaudit.cli;
 
 import io.identityaudit.config.PipelineSettings;
 import io.identityaudit.embedded.EmbeddedKafkaBroker;
+import io.identityaudit.metrics.MetricsServer;
+import io.identityaudit.metrics.Observability;
+import io.identityaudit.metrics.PipelineMetrics;
 import io.identityaudit.pipeline.IdentityAuditPipeline;
 import io.identityaudit.pipeline.StreamsRuntime;
 import io.identityaudit.pipeline.TopicLayout;
 import io.identityaudit.pipeline.TopicProvisioner;
-import io.identityaudit.topology.TenantConfigListener;
-import io.identityaudit.topology.VerdictListener;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -44,6 +45,9 @@ final class RunCommand implements Callable<Integer> {
     @Mixin
     RuntimeOptions runtime;
 
+    @Mixin
+    MetricsOptions metrics;
+
     @Override
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
@@ -52,6 +56,7 @@ final class RunCommand implements Callable<Integer> {
         Map<String, String> kafkaProperties = kafka.properties(root.defaults);
         EmbeddedKafkaBroker broker = null;
         IdentityAuditPipeline running = null;
+        Observability observability = new Observability(metrics.tenantLabels(), settings.domainPolicy());
         try {
             String bootstrap = kafka.bootstrapServers;
             if (bootstrap == null) {
@@ -67,9 +72,17 @@ final class RunCommand implements Callable<Integer> {
                         layout.newTopics(), TOPIC_TIMEOUT);
             }
             StreamsRuntime streams = runtime.streamsRuntime(bootstrap, kafkaProperties);
-            running = IdentityAuditPipeline.start(settings, streams, pipeline.jwksTrust(),
-                    TenantConfigListener.NONE, VerdictListener.NONE);
+            PipelineMetrics meters = observability.pipelineMetrics();
+            running = IdentityAuditPipeline.start(settings, streams, pipeline.jwksTrust(), meters, meters, meters);
+            observability.bind(running.streams());
             printWelcome(out, bootstrap, settings);
+            if (metrics.enabled) {
+                IdentityAuditPipeline started = running;
+                MetricsServer server = observability.serve(metrics.host, metrics.port, started::isHealthy);
+                out.printf("  metrics:          http://%s:%d/metrics (health: /health)%n",
+                        "0.0.0.0".equals(metrics.host) ? "localhost" : metrics.host, server.port());
+                out.flush();
+            }
             IdentityAuditPipeline watched = running;
             Thread watcher = new Thread(() -> {
                 try {
@@ -89,6 +102,7 @@ final class RunCommand implements Callable<Integer> {
             if (running != null) {
                 running.close();
             }
+            observability.close();
             if (broker != null) {
                 broker.close();
             }
@@ -108,6 +122,5 @@ final class RunCommand implements Callable<Integer> {
         out.printf("  produce events with any Kafka client, e.g. kcat -b %s -t %s -P ...%n", bootstrap,
                 settings.topics().sessionEvents());
         out.println("Stop with Ctrl-C (or SIGTERM): Streams commits and closes cleanly.");
-        out.flush();
     }
 }

@@ -39,21 +39,26 @@ public final class OrgJwksRegistry implements SigningKeys, Closeable {
     private final JwksSettings settings;
     private final SSLSocketFactory sslSocketFactory;
     private final Clock clock;
+    private final JwksListener listener;
     private final Map<String, OrgKeySource> sourcesByDomain = new ConcurrentHashMap<>();
 
     /**
      * @param sslSocketFactory TLS for the JWKS requests; {@code null} uses the JVM's default trust settings, which
      *                         is what production wants (add a CA with the usual {@code javax.net.ssl.trustStore})
      */
-    public OrgJwksRegistry(JwksSettings settings, SSLSocketFactory sslSocketFactory, Clock clock) {
+    public OrgJwksRegistry(JwksSettings settings, SSLSocketFactory sslSocketFactory, Clock clock,
+                           JwksListener listener) {
         this.settings = settings;
         this.sslSocketFactory = sslSocketFactory;
         this.clock = clock;
+        this.listener = listener;
     }
 
-    public static OrgJwksRegistry withJvmTrust(JwksSettings settings) {
-        return new OrgJwksRegistry(settings, null, Clock.systemUTC());
+    public OrgJwksRegistry(JwksSettings settings, SSLSocketFactory sslSocketFactory, Clock clock) {
+        this(settings, sslSocketFactory, clock, JwksListener.NONE);
     }
+
+
 
     @Override
     public KeyLookup find(TenantPolicy tenant, String keyId, JWSAlgorithm algorithm) {
@@ -64,7 +69,7 @@ public final class OrgJwksRegistry implements SigningKeys, Closeable {
     private OrgKeySource newSource(TenantPolicy tenant) {
         NoRedirectResourceRetriever retriever = new NoRedirectResourceRetriever(
                 millis(settings.connectTimeout()), millis(settings.readTimeout()), settings.sizeLimitBytes(),
-                sslSocketFactory);
+                sslSocketFactory, tenant.domain(), listener);
         OrgKeySource source = new OrgKeySource(tenant.domain());
         try {
             source.jwkSource = JWKSourceBuilder.<SecurityContext>create(tenant.jwksUri().toURL(), retriever)
@@ -97,19 +102,31 @@ public final class OrgJwksRegistry implements SigningKeys, Closeable {
         private final String domain;
         private JWKSource<SecurityContext> jwkSource;
         private volatile Instant lastKeySetRead = Instant.MIN;
+        /** Set by nimbus's cache events, which fire on the thread whose lookup triggered the refresh. */
+        private final ThreadLocal<Boolean> refreshedForThisLookup = ThreadLocal.withInitial(() -> false);
 
         OrgKeySource(String domain) {
             this.domain = domain;
         }
 
         void onCacheEvent(Object event) {
-            if (event instanceof CachingJWKSetSource.RefreshCompletedEvent<?> completed) {
+            if (event instanceof CachingJWKSetSource.RefreshInitiatedEvent<?>) {
+                refreshedForThisLookup.set(true);
+            } else if (event instanceof CachingJWKSetSource.RefreshCompletedEvent<?> completed) {
                 lastKeySetRead = clock.instant();
+                listener.onKeySetRead(domain, completed.getJWKSet().size());
                 log.debug("JWKS of {} read: {} keys", domain, completed.getJWKSet().size());
             }
         }
 
         KeyLookup find(String keyId, JWSAlgorithm algorithm) {
+            refreshedForThisLookup.set(false);
+            KeyLookup result = lookUp(keyId, algorithm);
+            listener.onLookup(domain, result, !refreshedForThisLookup.get());
+            return result;
+        }
+
+        private KeyLookup lookUp(String keyId, JWSAlgorithm algorithm) {
             JWKSelector selector = new JWKSelector(new JWKMatcher.Builder()
                     .keyID(keyId)
                     .keyType(KeyType.forAlgorithm(algorithm))

@@ -1,6 +1,7 @@
 package io.identityaudit.pipeline;
 
 import io.identityaudit.config.PipelineSettings;
+import io.identityaudit.jwks.JwksListener;
 import io.identityaudit.jwks.OrgJwksRegistry;
 import io.identityaudit.token.OktaIdTokenValidator;
 import io.identityaudit.topology.IdentityAuditTopology;
@@ -42,7 +43,13 @@ public final class IdentityAuditPipeline implements AutoCloseable {
     public static IdentityAuditPipeline start(PipelineSettings settings, StreamsRuntime runtime,
                                               SSLSocketFactory jwksTrust, TenantConfigListener configListener,
                                               VerdictListener verdictListener) {
-        OrgJwksRegistry jwks = new OrgJwksRegistry(settings.jwks(), jwksTrust, Clock.systemUTC());
+        return start(settings, runtime, jwksTrust, configListener, verdictListener, JwksListener.NONE);
+    }
+
+    public static IdentityAuditPipeline start(PipelineSettings settings, StreamsRuntime runtime,
+                                              SSLSocketFactory jwksTrust, TenantConfigListener configListener,
+                                              VerdictListener verdictListener, JwksListener jwksListener) {
+        OrgJwksRegistry jwks = new OrgJwksRegistry(settings.jwks(), jwksTrust, Clock.systemUTC(), jwksListener);
         OktaIdTokenValidator validator = new OktaIdTokenValidator(settings.tokenRules(), jwks);
         Topology topology = IdentityAuditTopology.build(settings, validator, configListener, verdictListener);
         KafkaStreams streams = new KafkaStreams(topology, runtime.streamsProperties());
@@ -68,6 +75,12 @@ public final class IdentityAuditPipeline implements AutoCloseable {
 
     public KafkaStreams streams() {
         return streams;
+    }
+
+    /** Healthy while it processes or rebalances; not while starting, stopping or failed. */
+    public boolean isHealthy() {
+        KafkaStreams.State state = streams.state();
+        return state == KafkaStreams.State.RUNNING || state == KafkaStreams.State.REBALANCING;
     }
 
     /** Waits until the pipeline runs (tenant configs restored, partitions assigned), up to {@code timeout}. */

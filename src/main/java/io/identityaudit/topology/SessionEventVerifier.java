@@ -57,6 +57,7 @@ final class SessionEventVerifier implements Processor<String, byte[], String, Ve
                 .map(SessionEventVerifier::position)
                 .orElse(new InputPosition("unknown", -1, -1));
         Instant recordTime = Instant.ofEpochMilli(record.timestamp());
+        long started = System.nanoTime();
         Verdict verdict;
         WidgetSessionEvent event = null;
         try {
@@ -69,7 +70,7 @@ final class SessionEventVerifier implements Processor<String, byte[], String, Ve
                     input.partition(), input.offset(), e.getClass().getName());
             verdict = Verdicts.internalError(record.key(), recordTime, event, e, input);
         }
-        listener.onVerdict(verdict);
+        listener.onVerdict(verdict, System.nanoTime() - started);
         // Input headers are dropped: a producer may have put anything there, the token included.
         context.forward(record
                 .withKey(verdict.key())

@@ -4,8 +4,11 @@ package io.identityaudit.topology;
 @FunctionalInterface
 public interface VerdictListener {
 
-    VerdictListener NONE = verdict -> {
+    VerdictListener NONE = (verdict, validationNanos) -> {
     };
 
-    void onVerdict(Verdict verdict);
+    /**
+     * @param validationNanos how long the event took from decoding to verdict, JWKS fetches included
+     */
+    void onVerdict(Verdict verdict, long validationNanos);
 }

@@ -7,6 +7,7 @@ import io.identityaudit.avro.WidgetSessionEvent;
 import io.identityaudit.config.PipelineSettings;
 import io.identityaudit.jwks.OrgJwksRegistry;
 import io.identityaudit.jwks.SigningKeys;
+import io.identityaudit.metrics.PipelineMetrics;
 import io.identityaudit.demo.LoopbackTls;
 import io.identityaudit.serde.Contracts;
 import io.identityaudit.token.OktaIdTokenValidator;
@@ -47,11 +48,22 @@ public final class PipelineFixture implements AutoCloseable {
 
     public PipelineFixture(PipelineSettings settings, LoopbackTls tls, Path stateDir, VerdictListener listener) {
         this(settings, new OrgJwksRegistry(settings.jwks(), tls.clientContext().getSocketFactory(),
-                Clock.systemUTC()), stateDir, listener);
+                Clock.systemUTC()), stateDir, TenantConfigListener.NONE, listener);
+    }
+
+    /** Observed by the pipeline's metrics, as in production: verdicts, tenant configs and JWKS requests. */
+    public PipelineFixture(PipelineSettings settings, LoopbackTls tls, Path stateDir, PipelineMetrics metrics) {
+        this(settings, new OrgJwksRegistry(settings.jwks(), tls.clientContext().getSocketFactory(),
+                Clock.systemUTC(), metrics), stateDir, metrics, metrics);
     }
 
     /** With any source of signing keys, e.g. one that fails in a way the registry never would. */
     public PipelineFixture(PipelineSettings settings, SigningKeys keys, Path stateDir, VerdictListener listener) {
+        this(settings, keys, stateDir, TenantConfigListener.NONE, listener);
+    }
+
+    private PipelineFixture(PipelineSettings settings, SigningKeys keys, Path stateDir,
+                            TenantConfigListener configListener, VerdictListener listener) {
         this.settings = settings;
         this.jwks = keys instanceof OrgJwksRegistry registry ? registry : null;
         OktaIdTokenValidator validator = new OktaIdTokenValidator(settings.tokenRules(), keys);
@@ -60,7 +72,7 @@ public final class PipelineFixture implements AutoCloseable {
         props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "127.0.0.1:9");
         props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
         this.driver = new TopologyTestDriver(
-                IdentityAuditTopology.build(settings, validator, TenantConfigListener.NONE, listener), props);
+                IdentityAuditTopology.build(settings, validator, configListener, listener), props);
         this.events = driver.createInputTopic(settings.topics().sessionEvents(),
                 new StringSerializer(), new ByteArraySerializer());
         this.configs = driver.createInputTopic(settings.topics().tenantConfigs(),

@@ -1,0 +1,212 @@
+package io.identityaudit.metrics;
+
+import io.identityaudit.avro.TenantSsoConfig;
+import io.identityaudit.config.DomainPolicy;
+import io.identityaudit.config.TenantConfigCheck;
+import io.identityaudit.jwks.JwksFailure;
+import io.identityaudit.jwks.JwksListener;
+import io.identityaudit.jwks.KeyLookup;
+import io.identityaudit.token.ErrorCode;
+import io.identityaudit.topology.TenantConfigListener;
+import io.identityaudit.topology.Verdict;
+import io.identityaudit.topology.VerdictListener;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.EnumSet;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The pipeline's own meters, named in Prometheus convention (documented in docs/metrics.md). Every label value
+ * comes from a bounded set: outcomes, error codes, configured tenants (capped), configured domains, failure
+ * causes. None ever comes from a token.
+ */
+public final class PipelineMetrics implements VerdictListener, TenantConfigListener, JwksListener {
+
+    public static final String VALIDATIONS = "identity.validations";
+    public static final String VALIDATION_DURATION = "identity.validation.duration";
+    public static final String EVENT_TO_VERDICT = "identity.event.to.verdict";
+    public static final String JWKS_REQUESTS = "identity.jwks.requests";
+    public static final String JWKS_REQUEST_DURATION = "identity.jwks.request.duration";
+    public static final String JWKS_LOOKUPS = "identity.jwks.lookups";
+    public static final String JWKS_KEYS = "identity.jwks.keys";
+    public static final String JWKS_LAST_SUCCESS_AGE = "identity.jwks.last.success.age";
+    public static final String TENANT_CONFIGS = "identity.tenant.configs";
+    public static final String TENANT_CONFIG_RECORDS = "identity.tenant.config.records";
+
+    /** The {@code code} label of a verified identity. */
+    public static final String NO_ERROR = "none";
+
+    /** Codes whose tenant label is unknown: the event named no configured tenant, or none could be read. */
+    private static final Set<ErrorCode> TENANT_NOT_KNOWN = EnumSet.of(ErrorCode.UNKNOWN_TENANT, ErrorCode.MALFORMED_EVENT);
+
+    private final MeterRegistry registry;
+    private final TenantLabels tenantLabels;
+    private final DomainPolicy domainPolicy;
+    private final Clock clock;
+    private final Map<String, Instant> lastKeySetRead = new ConcurrentHashMap<>();
+    private final Map<String, TenantState> tenantStates = new ConcurrentHashMap<>();
+    private final Map<String, Integer> keysByDomain = new ConcurrentHashMap<>();
+    private final Timer validationVerified;
+    private final Timer validationRejected;
+    private final Timer eventToVerdict;
+
+    enum TenantState { ACTIVE, DISABLED, INVALID }
+
+    public PipelineMetrics(MeterRegistry registry, TenantLabels tenantLabels, DomainPolicy domainPolicy,
+                           Clock clock) {
+        this.registry = registry;
+        this.tenantLabels = tenantLabels;
+        this.domainPolicy = domainPolicy;
+        this.clock = clock;
+        this.validationVerified = validationTimer("verified");
+        this.validationRejected = validationTimer("rejected");
+        this.eventToVerdict = Timer.builder(EVENT_TO_VERDICT)
+                .description("Time from the event's occurredAt to its verdict (end-to-end lag)")
+                .publishPercentileHistogram()
+                .minimumExpectedValue(Duration.ofMillis(1))
+                .maximumExpectedValue(Duration.ofHours(1))
+                .register(registry);
+        for (TenantState state : TenantState.values()) {
+            Gauge.builder(TENANT_CONFIGS, tenantStates, states -> states.values().stream().filter(state::equals).count())
+                    .description("Tenant SSO configurations currently loaded, by state")
+                    .tag("state", state.name().toLowerCase(java.util.Locale.ROOT))
+                    .register(registry);
+        }
+        // Make the zero visible from the start, so rates and alerts have a series to work on.
+        for (String result : new String[] {"saved", "removed", "malformed"}) {
+            configRecords(result);
+        }
+        counter("verified", NO_ERROR, tenantLabels.unknown());
+        for (ErrorCode code : ErrorCode.values()) {
+            counter("rejected", code.name(), tenantLabels.unknown());
+        }
+    }
+
+    private Timer validationTimer(String outcome) {
+        return Timer.builder(VALIDATION_DURATION)
+                .description("Time to judge one event, JWKS fetches included")
+                .tag("outcome", outcome)
+                .publishPercentileHistogram()
+                .minimumExpectedValue(Duration.ofMillis(1).dividedBy(100))
+                .maximumExpectedValue(Duration.ofSeconds(10))
+                .register(registry);
+    }
+
+    @Override
+    public void onVerdict(Verdict verdict, long validationNanos) {
+        if (verdict instanceof Verdict.Verified verified) {
+            counter("verified", NO_ERROR, tenantLabels.of(verified.identity().getTenantId())).increment();
+            validationVerified.record(Duration.ofNanos(validationNanos));
+        } else {
+            Verdict.Rejected rejected = (Verdict.Rejected) verdict;
+            ErrorCode code = ErrorCode.valueOf(rejected.rejection().getErrorCode());
+            String tenant = TENANT_NOT_KNOWN.contains(code)
+                    ? tenantLabels.unknown()
+                    : tenantLabels.of(rejected.rejection().getTenantId());
+            counter("rejected", code.name(), tenant).increment();
+            validationRejected.record(Duration.ofNanos(validationNanos));
+        }
+        Duration lag = Duration.between(verdict.timestamp(), clock.instant());
+        eventToVerdict.record(lag.isNegative() ? Duration.ZERO : lag);
+    }
+
+    private Counter counter(String outcome, String code, String tenant) {
+        return Counter.builder(VALIDATIONS)
+                .description("Events judged, by outcome, error code and tenant")
+                .tag("outcome", outcome)
+                .tag("code", code)
+                .tag("tenant", tenant)
+                .register(registry);
+    }
+
+    @Override
+    public void onSaved(TenantSsoConfig config) {
+        TenantState state = !config.getEnabled() ? TenantState.DISABLED
+                : TenantConfigCheck.of(config, domainPolicy) instanceof TenantConfigCheck.Usable
+                ? TenantState.ACTIVE : TenantState.INVALID;
+        tenantStates.put(config.getTenantId(), state);
+        configRecords("saved").increment();
+    }
+
+    @Override
+    public void onRemoved(String tenantId) {
+        tenantStates.remove(tenantId);
+        configRecords("removed").increment();
+    }
+
+    @Override
+    public void onMalformed(String tenantId) {
+        configRecords("malformed").increment();
+    }
+
+    private Counter configRecords(String result) {
+        return Counter.builder(TENANT_CONFIG_RECORDS)
+                .description("Tenant config records read, by result")
+                .tag("result", result)
+                .register(registry);
+    }
+
+    @Override
+    public void onRequest(String domain, Duration took, JwksFailure failure) {
+        registerDomainGauges(domain);
+        Counter.builder(JWKS_REQUESTS)
+                .description("HTTPS requests for an org's key set, by result and failure cause")
+                .tag("domain", domain)
+                .tag("result", failure == null ? "ok" : "error")
+                .tag("cause", failure == null ? "none" : failure.label())
+                .register(registry)
+                .increment();
+        Timer.builder(JWKS_REQUEST_DURATION)
+                .description("Duration of one HTTPS request for an org's key set")
+                .tag("domain", domain)
+                .publishPercentileHistogram()
+                .minimumExpectedValue(Duration.ofMillis(1))
+                .maximumExpectedValue(Duration.ofSeconds(30))
+                .register(registry)
+                .record(took);
+    }
+
+    @Override
+    public void onLookup(String domain, KeyLookup result, boolean cacheHit) {
+        String outcome = result instanceof KeyLookup.Found ? "found"
+                : result instanceof KeyLookup.UnknownKeyId ? "unknown_kid" : "fetch_failed";
+        Counter.builder(JWKS_LOOKUPS)
+                .description("Signing key lookups, by result and whether the cached key set answered")
+                .tag("domain", domain)
+                .tag("result", outcome)
+                .tag("cache", cacheHit ? "hit" : "miss")
+                .register(registry)
+                .increment();
+    }
+
+    @Override
+    public void onKeySetRead(String domain, int keyCount) {
+        registerDomainGauges(domain);
+        keysByDomain.put(domain, keyCount);
+        lastKeySetRead.put(domain, clock.instant());
+    }
+
+    private void registerDomainGauges(String domain) {
+        Gauge.builder(JWKS_KEYS, keysByDomain, keys -> keys.getOrDefault(domain, 0))
+                .description("Signing keys in the org's cached key set")
+                .tag("domain", domain)
+                .register(registry);
+        Gauge.builder(JWKS_LAST_SUCCESS_AGE, this, metrics -> metrics.secondsSinceKeySetRead(domain))
+                .description("Seconds since the org's key set was last read successfully (NaN: never)")
+                .tag("domain", domain)
+                .baseUnit("seconds")
+                .register(registry);
+    }
+
+    private double secondsSinceKeySetRead(String domain) {
+        Instant read = lastKeySetRead.get(domain);
+        return read == null ? Double.NaN : Duration.between(read, clock.instant()).toMillis() / 1000.0;
+    }
+}

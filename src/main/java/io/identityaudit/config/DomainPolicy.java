@@ -25,6 +25,7 @@ public record DomainPolicy(Set<String> customDomains) {
 
     private static final int MAX_DOMAIN_LENGTH = 253;
     private static final Pattern LABEL = Pattern.compile("[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?");
+    private static final Pattern SCHEME = Pattern.compile("[a-z][a-z0-9+.-]{0,15}");
     private static final Pattern NUMERIC_LABEL = Pattern.compile("(0x[0-9a-f]*|[0-9]+)");
 
     public DomainPolicy {
@@ -48,12 +49,18 @@ public record DomainPolicy(Set<String> customDomains) {
         if (!rawDomain.equals(rawDomain.strip())) {
             return Optional.of("the domain has leading or trailing white space");
         }
+        // Checked before lower-casing: Unicode case folding turns some look-alikes (the Kelvin sign) into ASCII.
+        if (!rawDomain.chars().allMatch(c -> c < 0x7f)) {
+            return Optional.of("the domain has non-ASCII characters; internationalised look-alikes are refused");
+        }
         String domain = rawDomain.toLowerCase(Locale.ROOT);
         if (domain.length() > MAX_DOMAIN_LENGTH) {
             return Optional.of("the domain is longer than " + MAX_DOMAIN_LENGTH + " characters");
         }
         if (domain.contains("://")) {
-            return Optional.of("the domain includes a scheme (" + domain.substring(0, domain.indexOf("://") + 3)
+            String scheme = domain.substring(0, domain.indexOf("://"));
+            return Optional.of("the domain includes a scheme ("
+                    + (SCHEME.matcher(scheme).matches() ? scheme + "://" : "such as https://")
                     + "); enter the bare domain, e.g. acme.okta.com");
         }
         if (domain.indexOf('/') >= 0 || domain.indexOf('?') >= 0 || domain.indexOf('#') >= 0) {
@@ -75,9 +82,6 @@ public record DomainPolicy(Set<String> customDomains) {
         }
         if (domain.endsWith(".")) {
             return Optional.of("the domain ends with a dot");
-        }
-        if (!domain.chars().allMatch(c -> c < 0x80)) {
-            return Optional.of("the domain has non-ASCII characters; internationalised look-alikes are refused");
         }
         String[] labels = domain.split("\\.", -1);
         for (String label : labels) {

@@ -1,6 +1,7 @@
 package io.identityaudit.config;
 
 import io.identityaudit.avro.TenantSsoConfig;
+import io.identityaudit.token.SafeText;
 
 /**
  * The outcome of checking a saved tenant configuration: the pipeline, the {@code tenants} command and
@@ -20,7 +21,8 @@ public sealed interface TenantConfigCheck {
     static TenantConfigCheck of(TenantSsoConfig config, DomainPolicy domainPolicy) {
         String tenantId = config.getTenantId();
         if (!SUPPORTED_PROVIDER.equalsIgnoreCase(config.getProvider())) {
-            return new Unusable(tenantId, "provider is '" + config.getProvider() + "'; only okta is supported");
+            return new Unusable(tenantId, "provider is " + SafeText.quote(config.getProvider())
+                    + "; only okta is supported");
         }
         String clientId = config.getClientId();
         if (clientId == null || clientId.isBlank()) {

@@ -145,7 +145,7 @@ public final class OrgJwksRegistry implements SigningKeys, Closeable {
                 // that means the kid is simply not published; with none, the org has not answered at all.
                 return hasUsableKeySet()
                         ? new KeyLookup.UnknownKeyId("the key set of " + domain
-                                + " has no such kid and was refreshed less than " + settings.rateLimit() + " ago")
+                                + " has no such kid and was refreshed less than " + settings.rateLimit().toSeconds() + " s ago")
                         : new KeyLookup.FetchFailed("the key set of " + domain
                                 + " could not be read recently and refreshes are rate-limited");
             } catch (KeySourceException e) {

@@ -33,6 +33,8 @@ public final class OktaIdTokenValidator {
 
     private static final String ACCESS_TOKEN_JTI_PREFIX = "AT.";
     private static final List<String> ACCESS_TOKEN_CLAIMS = List.of("cid", "uid", "scp");
+    private static final List<String> TIME_CLAIMS = List.of("exp", "iat", "nbf", "auth_time");
+    private static final long MAX_EPOCH_SECONDS = 253_402_300_799L;
 
     private final TokenRules rules;
     private final SigningKeys signingKeys;
@@ -175,6 +177,18 @@ public final class OktaIdTokenValidator {
                         + " claim; Okta ID tokens always carry exp and iat");
             }
         }
+        for (String time : TIME_CLAIMS) {
+            if (claims.containsKey(time) && !isEpochSeconds(claims.get(time))) {
+                throw in.refuse(ErrorCode.MALFORMED_TOKEN, "the token's " + time
+                        + " is not a time in seconds between 1970 and 9999");
+            }
+        }
+    }
+
+    /** Seconds since 1970 up to the year 9999: every instant a record can carry in milliseconds. */
+    private static boolean isEpochSeconds(Object value) {
+        return value instanceof Number number && !Double.isNaN(number.doubleValue())
+                && number.doubleValue() >= 0 && number.doubleValue() <= MAX_EPOCH_SECONDS;
     }
 
     // --- org and app -------------------------------------------------------------------------------------------
@@ -305,14 +319,9 @@ public final class OktaIdTokenValidator {
 
     // --- helpers -----------------------------------------------------------------------------------------------
 
-    /** Seconds since the epoch as JSON gives them (long or double), clamped to what {@link Instant} holds. */
+    /** Seconds since the epoch as JSON gives them (long or double), already checked by {@link #isEpochSeconds}. */
     static Instant epochSeconds(Number seconds) {
-        double value = seconds.doubleValue();
-        if (Double.isNaN(value)) {
-            return Instant.EPOCH;
-        }
-        long clamped = (long) Math.max(Math.min(value, Instant.MAX.getEpochSecond()), Instant.MIN.getEpochSecond());
-        return Instant.ofEpochSecond(clamped);
+        return Instant.ofEpochSecond(seconds.longValue());
     }
 
     private static String optionalString(Map<String, Object> claims, String name) {

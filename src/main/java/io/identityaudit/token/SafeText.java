@@ -22,7 +22,7 @@ public final class SafeText {
             out.append(c >= 0x20 && c < 0x7f ? c : '?');
         }
         if (value.length() > MAX_QUOTED_CHARS) {
-            out.append('…');
+            out.append("...");
         }
         return out.toString();
     }

@@ -21,10 +21,10 @@ import org.apache.kafka.streams.state.VersionedKeyValueStore;
  * The identity-audit topology: session events in, exactly one verified identity or one rejection out per event.
  *
  * <pre>
- * tenant.sso-configs ──► tenant-configs-loader ──► [tenant-sso-configs: global, versioned]
+ * tenant.sso-configs ──► tenant-configs-source ──► [tenant-sso-configs: global, versioned]
  *                                                          │ as of occurredAt
- * widget.session-events ──► verify-token ──► route-verified ──► identity.verified
- *                                       └──► route-rejected ──► identity.rejected
+ * widget.session-events ──► verify-token ──► route-verified ──► verified-identity ──► identity.verified
+ *                                       └──► route-rejected ──► identity-rejection ──► identity.rejected
  * </pre>
  *
  * Tenant configs are a global store, so events are judged on the partition they arrive on: no repartition, and

@@ -83,7 +83,7 @@ final class SessionEventVerifier implements Processor<String, byte[], String, Ve
         Instant occurredAt = event.getOccurredAt();
         Optional<TenantSsoConfig> config = tenants.asOf(event.getTenantId(), occurredAt);
         String token = event.getIdToken();
-        String fingerprint = token == null ? null : TokenFingerprint.of(token);
+        String fingerprint = token == null || token.isBlank() ? null : TokenFingerprint.of(token);
         if (config.isEmpty()) {
             return Verdicts.rejected(event, ErrorCode.UNKNOWN_TENANT, "tenant "
                     + SafeText.quote(event.getTenantId()) + " had no SSO configuration at " + occurredAt,

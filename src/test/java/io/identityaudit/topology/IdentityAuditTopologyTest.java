@@ -620,6 +620,22 @@ class IdentityAuditTopologyTest {
         }
 
         @Test
+        void genuineTokenWithTimeClaimsBeyondTheYear9999IsRejectedAsMalformedToken() {
+            for (String claim : List.of("exp", "iat", "nbf", "auth_time")) {
+                String token = IdTokenMinter.of(acmeOrg, CLIENT_ID, T0).claim(claim, 1e16).sign();
+
+                assertThat(rejectionForToken(token).getDetail()).as(claim).contains(claim + " is not a time");
+            }
+        }
+
+        @Test
+        void genuineTokenWithNegativeIssuedAtIsRejectedAsMalformedToken() {
+            String token = IdTokenMinter.of(acmeOrg, CLIENT_ID, T0).claim("iat", -1e16).sign();
+
+            assertThat(rejectionForToken(token).getErrorCode()).isEqualTo("MALFORMED_TOKEN");
+        }
+
+        @Test
         void forgedTokenThatIsAlsoExpiredIsRejectedForItsSignature() {
             String token = IdTokenMinter.of(acmeOrg, CLIENT_ID, T0.minus(Duration.ofDays(1)))
                     .signedWith(acmeOrg.newSigningKey()).keyId(acmeOrg.signingKey().getKeyID()).sign();

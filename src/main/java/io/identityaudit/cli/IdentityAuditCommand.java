@@ -13,7 +13,8 @@ import picocli.CommandLine.Model.CommandSpec;
         version = "identity-audit 0.1.0",
         description = "Verifies the Okta ID tokens carried by widget session events, tenant by tenant, and writes "
                 + "an audit trail of verified identities and rejections to Kafka.",
-        subcommands = {RunCommand.class},
+        subcommands = {RunCommand.class, DemoCommand.class, TenantsCommand.class, TestConnectionCommand.class,
+                ExplainTokenCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {
                 "0:done / token verified / org reachable",

@@ -13,12 +13,14 @@ import io.identityaudit.demo.SimulatedOktaOrg;
 import io.identityaudit.demo.TrafficProducer;
 import io.identityaudit.demo.VerdictReader;
 import io.identityaudit.embedded.EmbeddedKafkaBroker;
+import io.identityaudit.metrics.MetricsServer;
+import io.identityaudit.metrics.Observability;
+import io.identityaudit.metrics.PipelineMetrics;
 import io.identityaudit.pipeline.IdentityAuditPipeline;
 import io.identityaudit.pipeline.StreamsRuntime;
 import io.identityaudit.pipeline.TopicLayout;
+import io.identityaudit.pipeline.TopicProvisioner;
 import io.identityaudit.serde.Contracts;
-import io.identityaudit.topology.TenantConfigListener;
-import io.identityaudit.topology.VerdictListener;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.net.InetAddress;
@@ -114,12 +116,20 @@ final class DemoCommand implements Callable<Integer> {
     @Mixin
     PipelineOptions pipeline;
 
+    @Mixin
+    MetricsOptions metrics;
+
+    @Option(names = "--bootstrap-servers", paramLabel = "HOST:PORT[,...]",
+            description = "Run the demo against this Kafka cluster instead of an embedded broker (e.g. in "
+                    + "docker-compose). Its topics are created if missing.")
+    String bootstrapServers;
+
     @Override
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         validate();
-        if (runtime.embeddedPort != 0 && !portIsFree(runtime.embeddedPort)) {
+        if (bootstrapServers == null && runtime.embeddedPort != 0 && !portIsFree(runtime.embeddedPort)) {
             err.printf("identity-audit demo: port %d on 127.0.0.1 is already in use (another Kafka broker, or a demo "
                     + "still running with --keep-running?).%nRun the demo on any free port instead: "
                     + "identity-audit demo --embedded-port 0%n", runtime.embeddedPort);
@@ -176,37 +186,51 @@ final class DemoCommand implements Callable<Integer> {
         out.printf("Simulated Okta orgs on loopback over HTTPS, trusted by this demo only: %s (healthy), %s "
                 + "(answers %d)%n", org.issuer(), downOrg.issuer(), OUTAGE_STATUS);
 
-        Path kafkaDir = dataDir.resolve("kafka");
-        out.printf("Starting the embedded Kafka broker (data in %s)...%n", kafkaDir);
-        out.flush();
-        long brokerStart = System.nanoTime();
-        EmbeddedKafkaBroker broker;
-        try {
-            broker = open(opened, EmbeddedKafkaBroker.start(kafkaDir, runtime.embeddedPort));
-        } catch (IllegalStateException e) {
-            err.printf("identity-audit demo: %s%nIf the port is taken, run the demo on any free port: "
-                    + "identity-audit demo --embedded-port 0%n", e.getMessage());
-            return ExitCode.FAILED;
-        }
-        if (signal.requested()) {
-            return ExitCode.FAILED;
-        }
-        String bootstrap = broker.bootstrapServers();
         PipelineSettings settings = pipeline.settings(tenants.orgDomains());
         Topics topics = settings.topics();
-        broker.createTopics(new TopicLayout(topics, runtime.partitions, Optional.of((short) 1)).newTopics());
-        out.printf(Locale.ROOT, "Kafka ready at %s after %.1f s; topics %s, %s, %s, %s%n", bootstrap,
-                seconds(brokerStart), topics.sessionEvents(), topics.tenantConfigs(), topics.verified(),
-                topics.rejected());
+        String bootstrap;
+        if (bootstrapServers != null) {
+            bootstrap = bootstrapServers;
+            TopicProvisioner.ensure(TopicProvisioner.adminProperties(bootstrap, Map.of()),
+                    new TopicLayout(topics, runtime.partitions, runtime.replicationFactor()).newTopics(),
+                    PIPELINE_START_TIMEOUT);
+            out.printf("Using the Kafka cluster at %s; topics %s, %s, %s, %s%n", bootstrap, topics.sessionEvents(),
+                    topics.tenantConfigs(), topics.verified(), topics.rejected());
+        } else {
+            Path kafkaDir = dataDir.resolve("kafka");
+            out.printf("Starting the embedded Kafka broker (data in %s)...%n", kafkaDir);
+            out.flush();
+            long brokerStart = System.nanoTime();
+            EmbeddedKafkaBroker broker;
+            try {
+                broker = open(opened, EmbeddedKafkaBroker.start(kafkaDir, runtime.embeddedPort));
+            } catch (IllegalStateException e) {
+                err.printf("identity-audit demo: %s%nIf the port is taken, run the demo on any free port: "
+                        + "identity-audit demo --embedded-port 0%n", e.getMessage());
+                return ExitCode.FAILED;
+            }
+            if (signal.requested()) {
+                return ExitCode.FAILED;
+            }
+            bootstrap = broker.bootstrapServers();
+            broker.createTopics(new TopicLayout(topics, runtime.partitions, Optional.of((short) 1)).newTopics());
+            out.printf(Locale.ROOT, "Kafka ready at %s after %.1f s; topics %s, %s, %s, %s%n", bootstrap,
+                    seconds(brokerStart), topics.sessionEvents(), topics.tenantConfigs(), topics.verified(),
+                    topics.rejected());
+        }
 
         Producer<String, byte[]> producer = open(opened,
                 new KafkaProducer<>(TrafficProducer.producerProperties(bootstrap)));
         saveTenants(out, producer, topics, tenants);
 
         long pipelineStart = System.nanoTime();
+        Observability observability = open(opened,
+                new Observability(metrics.tenantLabels(), settings.domainPolicy()));
+        PipelineMetrics meters = observability.pipelineMetrics();
         IdentityAuditPipeline running = open(opened, IdentityAuditPipeline.start(settings,
-                streamsRuntime(bootstrap, dataDir), org.trustingSocketFactory(), TenantConfigListener.NONE,
-                VerdictListener.NONE));
+                streamsRuntime(bootstrap, dataDir), org.trustingSocketFactory(), meters, meters, meters));
+        observability.bind(running.streams());
+        String metricsUrl = serveMetrics(err, observability, running);
         if (!awaitRunning(running, signal)) {
             if (signal.requested()) {
                 return ExitCode.FAILED;
@@ -231,7 +255,7 @@ final class DemoCommand implements Callable<Integer> {
         out.println();
         OutcomeTable.print(out, tally);
         out.println();
-        printWhereThingsAre(out, bootstrap, topics, dataDir, dataDirGiven, org, downOrg);
+        printWhereThingsAre(out, bootstrap, topics, dataDir, dataDirGiven, org, downOrg, metricsUrl);
         out.println();
 
         int result;
@@ -352,10 +376,28 @@ final class DemoCommand implements Callable<Integer> {
         }
     }
 
+    /** Serves /metrics when enabled; a busy port only costs the endpoint, never the demo. */
+    private String serveMetrics(PrintWriter err, Observability observability, IdentityAuditPipeline running) {
+        if (!metrics.enabled) {
+            return null;
+        }
+        try {
+            MetricsServer server = observability.serve(metrics.host, metrics.port, running::isHealthy);
+            String host = "0.0.0.0".equals(metrics.host) ? "localhost" : metrics.host;
+            return "http://" + host + ":" + server.port() + "/metrics";
+        } catch (IOException e) {
+            err.printf("identity-audit demo: no metrics endpoint: %s:%d is not available (%s); use --metrics-port 0 "
+                    + "for any free port%n", metrics.host, metrics.port, e.getMessage());
+            return null;
+        }
+    }
+
     private void printWhereThingsAre(PrintWriter out, String bootstrap, Topics topics, Path dataDir,
-                                     boolean dataDirGiven, SimulatedOktaOrg org, SimulatedOktaOrg downOrg) {
+                                     boolean dataDirGiven, SimulatedOktaOrg org, SimulatedOktaOrg downOrg,
+                                     String metricsUrl) {
         out.println("Where things are");
-        out.printf("  Kafka:           %s (embedded single-node broker, up while the demo runs)%n", bootstrap);
+        out.printf("  Kafka:           %s%s%n", bootstrap, bootstrapServers != null ? ""
+                : " (embedded single-node broker, up while the demo runs)");
         out.printf("  events in:       %s (Avro WidgetSessionEvent, single-object encoding)%n",
                 topics.sessionEvents());
         out.printf("  tenant configs:  %s (compacted, key = tenant id)%n", topics.tenantConfigs());
@@ -366,7 +408,8 @@ final class DemoCommand implements Callable<Integer> {
                 : " (temporary: deleted when the demo ends; --data-dir DIR keeps the data)");
         out.printf("  Okta orgs:       %s (healthy), %s (answers %d), up while the demo runs%n", org.issuer(),
                 downOrg.issuer(), OUTAGE_STATUS);
-        out.println("  metrics:         no metrics endpoint in this version yet");
+        out.printf("  metrics:         %s%n", metricsUrl == null ? "off"
+                : metricsUrl + " (Prometheus format; health at /health)");
         out.printf("  read outputs:    kcat -b %s -C -t %s -o beginning -e -f '%%k %%s\\n'%n", bootstrap,
                 topics.rejected());
         out.println("                   (kcat reads read_committed by default; values are Avro single-object "

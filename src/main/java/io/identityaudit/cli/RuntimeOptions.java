@@ -14,7 +14,8 @@ public final class RuntimeOptions {
     String applicationId;
 
     @Option(names = "--data-dir", paramLabel = "DIR", defaultValue = "identity-audit-data",
-            description = "Local data: the embedded broker's log (DIR/kafka) and the Streams state (DIR/streams) (default: ${DEFAULT-VALUE}).")
+            description = "Local data: the embedded broker's log (DIR/kafka) and the Streams state (DIR/streams) "
+                    + "(default for run: ${DEFAULT-VALUE}; demo: a fresh temporary directory).")
     Path dataDir;
 
     @Option(names = "--state-dir", paramLabel = "DIR",

@@ -52,7 +52,7 @@ class DemoCommandTest {
         int events = 300;
 
         Result result = demo("--embedded-port", "0", "--events", String.valueOf(events), "--rate", "1000",
-                "--data-dir", dataDir.toString());
+                "--data-dir", dataDir.toString(), "--metrics-host", "127.0.0.1", "--metrics-port", "0");
 
         assertThat(result.exitCode()).as("exit code; stdout:%n%s%nstderr:%n%s", result.out(), result.err())
                 .isEqualTo(ExitCode.OK);
@@ -77,7 +77,8 @@ class DemoCommandTest {
                 .contains("produced " + events + "/" + events)
                 .contains("Where things are")
                 .contains("identity.verified", "identity.rejected", "widget.session-events", "tenant.sso-configs")
-                .contains("data directory:  " + dataDir.toAbsolutePath());
+                .contains("data directory:  " + dataDir.toAbsolutePath())
+                .containsPattern("metrics: +http://127\\.0\\.0\\.1:\\d+/metrics");
         assertThat(result.out() + result.err()).as("no token (every JWS starts with eyJ) is ever printed")
                 .doesNotContain("eyJ");
     }

@@ -5,6 +5,7 @@ import com.nimbusds.jose.KeySourceException;
 import com.nimbusds.jose.jwk.JWK;
 import com.nimbusds.jose.jwk.JWKMatcher;
 import com.nimbusds.jose.jwk.JWKSelector;
+import com.nimbusds.jose.jwk.JWKSet;
 import com.nimbusds.jose.jwk.KeyType;
 import com.nimbusds.jose.jwk.KeyUse;
 import com.nimbusds.jose.jwk.source.CachingJWKSetSource;
@@ -23,6 +24,8 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.ReentrantLock;
 import javax.net.ssl.SSLSocketFactory;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -75,6 +78,7 @@ public final class OrgJwksRegistry implements SigningKeys, Closeable {
             source.jwkSource = JWKSourceBuilder.<SecurityContext>create(tenant.jwksUri().toURL(), retriever)
                     .cache(settings.cacheTimeToLive().toMillis(), settings.refreshTimeout().toMillis(),
                             source::onCacheEvent)
+                    .refreshAheadCache(refreshesAhead())
                     .rateLimited(settings.rateLimit().toMillis())
                     .retrying(true)
                     .outageTolerant(settings.outageTolerance().toMillis())
@@ -84,6 +88,12 @@ public final class OrgJwksRegistry implements SigningKeys, Closeable {
             throw new IllegalStateException("domain passed the policy but is not a URL authority", e);
         }
         return source;
+    }
+
+    /** nimbus refreshes ahead of expiry when the cache lives long enough for it; short test caches do not. */
+    private boolean refreshesAhead() {
+        Duration ahead = Duration.ofMillis(JWKSourceBuilder.DEFAULT_REFRESH_AHEAD_TIME);
+        return settings.cacheTimeToLive().compareTo(ahead.plus(settings.refreshTimeout())) >= 0;
     }
 
     private static int millis(Duration duration) {
@@ -96,12 +106,20 @@ public final class OrgJwksRegistry implements SigningKeys, Closeable {
         sourcesByDomain.clear();
     }
 
-    /** One domain's key source, plus when it last read a key set, to tell "kid unknown" from "org unreachable". */
+    /**
+     * One domain's key source, plus what it needs to keep a failing org from stalling the stream threads: only
+     * one thread at a time talks to the org (others wait at most the refresh timeout, then use the last key set
+     * read), and after a failed fetch nobody talks to it again for the rate-limit interval, so a dead org costs
+     * one timeout per interval instead of one per event.
+     */
     private final class OrgKeySource implements Closeable {
 
         private final String domain;
+        private final ReentrantLock network = new ReentrantLock();
         private JWKSource<SecurityContext> jwkSource;
         private volatile Instant lastKeySetRead = Instant.MIN;
+        private volatile JWKSet lastKeySet = new JWKSet();
+        private volatile Instant quietUntil = Instant.MIN;
         /** Set by nimbus's cache events, which fire on the thread whose lookup triggered the refresh. */
         private final ThreadLocal<Boolean> refreshedForThisLookup = ThreadLocal.withInitial(() -> false);
 
@@ -113,6 +131,7 @@ public final class OrgJwksRegistry implements SigningKeys, Closeable {
             if (event instanceof CachingJWKSetSource.RefreshInitiatedEvent<?>) {
                 refreshedForThisLookup.set(true);
             } else if (event instanceof CachingJWKSetSource.RefreshCompletedEvent<?> completed) {
+                lastKeySet = completed.getJWKSet();
                 lastKeySetRead = clock.instant();
                 listener.onKeySetRead(domain, completed.getJWKSet().size());
                 log.debug("JWKS of {} read: {} keys", domain, completed.getJWKSet().size());
@@ -121,18 +140,61 @@ public final class OrgJwksRegistry implements SigningKeys, Closeable {
 
         KeyLookup find(String keyId, JWSAlgorithm algorithm) {
             refreshedForThisLookup.set(false);
-            KeyLookup result = lookUp(keyId, algorithm);
+            JWKSelector selector = selector(keyId, algorithm);
+            KeyLookup result = clock.instant().isBefore(quietUntil)
+                    ? fromLastKeySet(selector, "its last fetch failed; the next try is after " + quietUntil)
+                    : throughTheNetworkGate(selector, algorithm);
             listener.onLookup(domain, result, !refreshedForThisLookup.get());
             return result;
         }
 
-        private KeyLookup lookUp(String keyId, JWSAlgorithm algorithm) {
-            JWKSelector selector = new JWKSelector(new JWKMatcher.Builder()
+        private KeyLookup throughTheNetworkGate(JWKSelector selector, JWSAlgorithm algorithm) {
+            boolean locked;
+            try {
+                locked = network.tryLock(settings.refreshTimeout().toMillis(), TimeUnit.MILLISECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                locked = false;
+            }
+            if (!locked) {
+                return fromLastKeySet(selector, "another thread's fetch did not end within "
+                        + settings.refreshTimeout().toMillis() + " ms");
+            }
+            try {
+                if (clock.instant().isBefore(quietUntil)) {
+                    return fromLastKeySet(selector, "the fetch another thread just made failed");
+                }
+                KeyLookup result = lookUp(selector, algorithm);
+                if (result instanceof KeyLookup.FetchFailed) {
+                    quietUntil = clock.instant().plus(settings.rateLimit());
+                }
+                return result;
+            } finally {
+                network.unlock();
+            }
+        }
+
+        /** Answers without the network, from the last key set read while it is still usable. */
+        private KeyLookup fromLastKeySet(JWKSelector selector, String whyNoFetch) {
+            if (hasUsableKeySet()) {
+                List<JWK> keys = selector.select(lastKeySet);
+                if (!keys.isEmpty()) {
+                    return new KeyLookup.Found(keys.get(0));
+                }
+            }
+            return new KeyLookup.FetchFailed("the key set of " + domain + " is not available: " + whyNoFetch);
+        }
+
+        private static JWKSelector selector(String keyId, JWSAlgorithm algorithm) {
+            return new JWKSelector(new JWKMatcher.Builder()
                     .keyID(keyId)
                     .keyType(KeyType.forAlgorithm(algorithm))
                     .keyUses(KeyUse.SIGNATURE, null)
                     .algorithms(algorithm, null)
                     .build());
+        }
+
+        private KeyLookup lookUp(JWKSelector selector, JWSAlgorithm algorithm) {
             try {
                 List<JWK> keys = jwkSource.get(selector, null);
                 if (keys.isEmpty()) {
@@ -178,6 +240,6 @@ public final class OrgJwksRegistry implements SigningKeys, Closeable {
         }
         String message = root.getMessage() == null ? "" : ": " + root.getMessage();
         String text = root.getClass().getSimpleName() + message;
-        return text.length() > 300 ? text.substring(0, 300) + "…" : text;
+        return text.length() > 300 ? text.substring(0, 300) + "..." : text;
     }
 }

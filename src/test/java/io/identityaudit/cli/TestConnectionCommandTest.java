@@ -3,6 +3,7 @@ package io.identityaudit.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.identityaudit.demo.LoopbackTls;
+import io.identityaudit.testing.FixedHttpsServer;
 import io.identityaudit.demo.SimulatedOktaOrg;
 import io.identityaudit.token.ErrorCode;
 import java.nio.file.Path;

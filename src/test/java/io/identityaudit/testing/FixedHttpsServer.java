@@ -1,4 +1,4 @@
-package io.identityaudit.cli;
+package io.identityaudit.testing;
 
 import com.sun.net.httpserver.HttpsConfigurator;
 import com.sun.net.httpserver.HttpsServer;
@@ -18,7 +18,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * not play: a foreign issuer, a jwks_uri elsewhere, a redirect. It counts every request, so a test can prove a
  * host was never contacted.
  */
-final class FixedHttpsServer implements AutoCloseable {
+public final class FixedHttpsServer implements AutoCloseable {
 
     private final HttpsServer server;
     private final AtomicInteger requests = new AtomicInteger();
@@ -27,7 +27,10 @@ final class FixedHttpsServer implements AutoCloseable {
     private record Response(int status, String location, String body) {
     }
 
-    FixedHttpsServer(LoopbackTls tls) {
+    private final java.util.concurrent.CountDownLatch released = new java.util.concurrent.CountDownLatch(1);
+    private final java.util.Set<String> hanging = ConcurrentHashMap.newKeySet();
+
+    public FixedHttpsServer(LoopbackTls tls) {
         try {
             server = HttpsServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
         } catch (IOException e) {
@@ -36,6 +39,15 @@ final class FixedHttpsServer implements AutoCloseable {
         server.setHttpsConfigurator(new HttpsConfigurator(tls.serverContext()));
         server.createContext("/", exchange -> {
             requests.incrementAndGet();
+            if (hanging.contains(exchange.getRequestURI().getPath())) {
+                try {
+                    released.await();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                exchange.close();
+                return;
+            }
             try (exchange) {
                 Response response = responses.getOrDefault(exchange.getRequestURI().getPath(),
                         new Response(404, null, "{}"));
@@ -50,33 +62,48 @@ final class FixedHttpsServer implements AutoCloseable {
                 }
             }
         });
+        // Hanging requests must not hold up the others.
+        server.setExecutor(java.util.concurrent.Executors.newCachedThreadPool());
         server.start();
     }
 
-    FixedHttpsServer json(String path, String body) {
+    public FixedHttpsServer json(String path, String body) {
         responses.put(path, new Response(200, null, body));
         return this;
     }
 
-    FixedHttpsServer redirect(String path, String location) {
+    /** Answers {@code path} with this status and body. */
+    public FixedHttpsServer respond(String path, int status, String body) {
+        responses.put(path, new Response(status, null, body));
+        return this;
+    }
+
+    /** Accepts requests for {@code path} and never answers them (until closed). */
+    public FixedHttpsServer hang(String path) {
+        hanging.add(path);
+        return this;
+    }
+
+    public FixedHttpsServer redirect(String path, String location) {
         responses.put(path, new Response(302, location, "{}"));
         return this;
     }
 
-    String domain() {
+    public String domain() {
         return "localhost:" + server.getAddress().getPort();
     }
 
-    String origin() {
+    public String origin() {
         return "https://" + domain();
     }
 
-    int requests() {
+    public int requests() {
         return requests.get();
     }
 
     @Override
     public void close() {
+        released.countDown();
         server.stop(0);
     }
 }

@@ -141,8 +141,10 @@ final class DemoCommand implements Callable<Integer> {
                 : Files.createTempDirectory("identity-audit-demo-").toAbsolutePath();
         ShutdownSignal signal = root.installShutdownSignal();
         Deque<AutoCloseable> opened = new ArrayDeque<>();
+        int exitCode = ExitCode.FAILED;
         try {
-            return run(out, err, dataDir, dataDirGiven, signal, opened);
+            exitCode = run(out, err, dataDir, dataDirGiven, signal, opened);
+            return exitCode;
         } catch (Exception e) {
             err.println("identity-audit demo failed: " + e.getClass().getSimpleName() + ": " + e.getMessage());
             log.error("The demo failed", e);
@@ -154,7 +156,7 @@ final class DemoCommand implements Callable<Integer> {
             }
             out.flush();
             err.flush();
-            signal.done();
+            signal.done(exitCode);
         }
     }
 

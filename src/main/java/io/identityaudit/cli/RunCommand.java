@@ -57,6 +57,7 @@ final class RunCommand implements Callable<Integer> {
         EmbeddedKafkaBroker broker = null;
         IdentityAuditPipeline running = null;
         Observability observability = new Observability(metrics.tenantLabels(), settings.domainPolicy());
+        int exitCode = ExitCode.FAILED;
         try {
             String bootstrap = kafka.bootstrapServers;
             if (bootstrap == null) {
@@ -97,7 +98,8 @@ final class RunCommand implements Callable<Integer> {
             signal.await();
             boolean diedByItself = running.isStopped();
             out.println(diedByItself ? "Pipeline stopped on an error; see the log." : "Stopping: closing Streams…");
-            return diedByItself ? ExitCode.FAILED : ExitCode.OK;
+            exitCode = diedByItself ? ExitCode.FAILED : ExitCode.OK;
+            return exitCode;
         } finally {
             if (running != null) {
                 running.close();
@@ -107,7 +109,7 @@ final class RunCommand implements Callable<Integer> {
                 broker.close();
             }
             out.flush();
-            signal.done();
+            signal.done(exitCode);
         }
     }
 

@@ -11,6 +11,7 @@ public final class ShutdownSignal {
     private final CountDownLatch requested = new CountDownLatch(1);
     private final CountDownLatch finished = new CountDownLatch(1);
     private volatile boolean byHook;
+    private volatile int exitCode = ExitCode.OK;
 
     public static ShutdownSignal install() {
         ShutdownSignal signal = new ShutdownSignal();
@@ -22,6 +23,8 @@ public final class ShutdownSignal {
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
+            // The JVM would exit with 128 + the signal; a stop on request that closed cleanly is a success.
+            Runtime.getRuntime().halt(signal.exitCode);
         }, "identity-audit-shutdown"));
         return signal;
     }
@@ -44,8 +47,9 @@ public final class ShutdownSignal {
         return byHook;
     }
 
-    /** The command has closed everything; lets the JVM finish exiting. */
-    public void done() {
+    /** The command has closed everything; lets the JVM finish exiting with the command's exit code. */
+    public void done(int commandExitCode) {
+        exitCode = commandExitCode;
         finished.countDown();
     }
 }

@@ -53,6 +53,7 @@ public final class PipelineMetrics implements VerdictListener, TenantConfigListe
     private final Map<String, Instant> lastKeySetRead = new ConcurrentHashMap<>();
     private final Map<String, TenantState> tenantStates = new ConcurrentHashMap<>();
     private final Map<String, Integer> keysByDomain = new ConcurrentHashMap<>();
+    private final Set<String> domainsWithGauges = ConcurrentHashMap.newKeySet();
     private final Timer validationVerified;
     private final Timer validationRejected;
     private final Timer eventToVerdict;
@@ -194,6 +195,9 @@ public final class PipelineMetrics implements VerdictListener, TenantConfigListe
     }
 
     private void registerDomainGauges(String domain) {
+        if (!domainsWithGauges.add(domain)) {
+            return;
+        }
         Gauge.builder(JWKS_KEYS, keysByDomain, keys -> keys.getOrDefault(domain, 0))
                 .description("Signing keys in the org's cached key set")
                 .tag("domain", domain)

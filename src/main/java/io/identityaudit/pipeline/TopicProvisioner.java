@@ -13,6 +13,7 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.common.errors.RetriableException;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -67,8 +68,17 @@ public final class TopicProvisioner {
 
     private static boolean allPartitionsLed(Admin admin, List<String> names, Duration timeout)
             throws InterruptedException, ExecutionException, TimeoutException {
-        Map<String, TopicDescription> descriptions =
-                admin.describeTopics(names).allTopicNames().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        Map<String, TopicDescription> descriptions;
+        try {
+            descriptions = admin.describeTopics(names).allTopicNames()
+                    .get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (ExecutionException e) {
+            // A topic created a moment ago may not have reached the broker's metadata yet: not led yet.
+            if (e.getCause() instanceof RetriableException) {
+                return false;
+            }
+            throw e;
+        }
         return descriptions.values().stream()
                 .flatMap(d -> d.partitions().stream())
                 .allMatch(p -> p.leader() != null && !p.leader().isEmpty());

@@ -195,7 +195,8 @@ class TenantsCommandTest {
     @Test
     void deleteWritesATombstoneAfterWhichGetFindsNothing() {
         String topic = newTopic();
-        put(topic, "acme", CLIENT_ID, "acme.okta.com");
+        Cli.Result saved = put(topic, "acme", CLIENT_ID, "acme.okta.com");
+        assertThat(saved.exitCode()).as("put: %s %s", saved.out(), saved.err()).isEqualTo(ExitCode.OK);
 
         Cli.Result deleted = tenants(topic, "delete", "acme");
 

@@ -2,6 +2,7 @@ package io.identityaudit.cli;
 
 import io.identityaudit.config.JwksSettings;
 import io.identityaudit.config.PipelineSettings;
+import io.identityaudit.config.RetryPolicy;
 import io.identityaudit.config.TokenRules;
 import io.identityaudit.config.Topics;
 import java.time.Duration;
@@ -16,12 +17,17 @@ final class BuiltInDefaults {
     private static final Topics TOPICS = Topics.DEFAULTS;
     private static final TokenRules RULES = TokenRules.DEFAULTS;
     private static final JwksSettings JWKS = JwksSettings.DEFAULTS;
+    private static final RetryPolicy RETRY = RetryPolicy.DEFAULTS;
 
     static final Map<String, String> VALUES = Map.ofEntries(
             Map.entry("events-topic", TOPICS.sessionEvents()),
             Map.entry("tenant-configs-topic", TOPICS.tenantConfigs()),
             Map.entry("verified-topic", TOPICS.verified()),
             Map.entry("rejected-topic", TOPICS.rejected()),
+            Map.entry("retry-topic", TOPICS.retries()),
+            Map.entry("retry-max-attempts", String.valueOf(RETRY.maxAttempts())),
+            Map.entry("retry-backoff", text(RETRY.initialBackoff())),
+            Map.entry("retry-max-backoff", text(RETRY.maxBackoff())),
             Map.entry("clock-skew", text(RULES.clockSkew())),
             Map.entry("max-token-chars", String.valueOf(RULES.maxTokenChars())),
             Map.entry("jwks-connect-timeout", text(JWKS.connectTimeout())),

@@ -2,6 +2,7 @@ package io.identityaudit.cli;
 
 import io.identityaudit.avro.TenantSsoConfig;
 import io.identityaudit.config.PipelineSettings;
+import io.identityaudit.config.RetryPolicy;
 import io.identityaudit.config.Topics;
 import io.identityaudit.demo.DemoTenants;
 import io.identityaudit.demo.DemoTraffic;
@@ -84,6 +85,7 @@ final class DemoCommand implements Callable<Integer> {
     /** The demo tenants' configs are saved as of a minute ago, so every event "now" is judged by them. */
     private static final Duration CONFIG_AGE = Duration.ofMinutes(1);
     private static final int OUTAGE_STATUS = 503;
+    private static final RetryPolicy DEMO_RETRIES = new RetryPolicy(3, Duration.ofSeconds(1), Duration.ofSeconds(2));
 
     @ParentCommand
     IdentityAuditCommand root;
@@ -188,7 +190,8 @@ final class DemoCommand implements Callable<Integer> {
         out.printf("Simulated Okta orgs on loopback over HTTPS, trusted by this demo only: %s (healthy), %s "
                 + "(answers %d)%n", org.issuer(), downOrg.issuer(), OUTAGE_STATUS);
 
-        PipelineSettings settings = pipeline.settings(tenants.orgDomains());
+        // The org that answers 503 never recovers: a short retry policy ends its events in seconds, not minutes.
+        PipelineSettings settings = pipeline.settings(tenants.orgDomains()).withRetryPolicy(DEMO_RETRIES);
         Topics topics = settings.topics();
         String bootstrap;
         if (bootstrapServers != null) {

@@ -3,6 +3,7 @@ package io.identityaudit.cli;
 import io.identityaudit.config.DomainPolicy;
 import io.identityaudit.config.JwksSettings;
 import io.identityaudit.config.PipelineSettings;
+import io.identityaudit.config.RetryPolicy;
 import io.identityaudit.config.TokenRules;
 import io.identityaudit.config.Topics;
 import java.io.IOException;
@@ -37,6 +38,21 @@ public final class PipelineOptions {
 
     @Option(names = "--rejected-topic", paramLabel = "TOPIC", description = "Output topic of rejections (default: ${DEFAULT-VALUE}).")
     String rejectedTopic;
+
+    @Option(names = "--retry-topic", paramLabel = "TOPIC", description = "Internal topic of events waiting to be judged again after a JWKS fetch failure (default: ${DEFAULT-VALUE}).")
+    String retryTopic;
+
+    @Option(names = "--retry-max-attempts", paramLabel = "N",
+            description = "Tries in all for an event whose org's key set cannot be read; 1 turns retries off (default: ${DEFAULT-VALUE}).")
+    int retryMaxAttempts;
+
+    @Option(names = "--retry-backoff", paramLabel = "DURATION", converter = DurationConverter.class,
+            description = "Wait before the first retry; it doubles per try (default: ${DEFAULT-VALUE}).")
+    Duration retryBackoff;
+
+    @Option(names = "--retry-max-backoff", paramLabel = "DURATION", converter = DurationConverter.class,
+            description = "Longest wait between two tries (default: ${DEFAULT-VALUE}).")
+    Duration retryMaxBackoff;
 
     @Option(names = "--clock-skew", paramLabel = "DURATION", converter = DurationConverter.class,
             description = "Leeway for exp, iat and nbf (default: ${DEFAULT-VALUE}).")
@@ -85,7 +101,7 @@ public final class PipelineOptions {
     Duration tenantConfigHistory;
 
     public Topics topics() {
-        return new Topics(eventsTopic, tenantConfigsTopic, verifiedTopic, rejectedTopic);
+        return new Topics(eventsTopic, tenantConfigsTopic, verifiedTopic, rejectedTopic, retryTopic);
     }
 
     public PipelineSettings settings() {
@@ -102,7 +118,8 @@ public final class PipelineOptions {
                 new JwksSettings(jwksConnectTimeout, jwksReadTimeout, jwksSizeLimit, jwksCacheTtl,
                         jwksRefreshTimeout, jwksRateLimit, jwksOutageTolerance),
                 new DomainPolicy(domains),
-                tenantConfigHistory);
+                tenantConfigHistory,
+                new RetryPolicy(retryMaxAttempts, retryBackoff, retryMaxBackoff));
     }
 
     /** TLS trust for JWKS requests: the JVM's (null), or the JVM's plus the CA file. */

@@ -16,10 +16,11 @@ public record PipelineSettings(
         TokenRules tokenRules,
         JwksSettings jwks,
         DomainPolicy domainPolicy,
-        Duration tenantConfigHistory) {
+        Duration tenantConfigHistory,
+        RetryPolicy retryPolicy) {
 
-    public static final PipelineSettings DEFAULTS = new PipelineSettings(
-            Topics.DEFAULTS, TokenRules.DEFAULTS, JwksSettings.DEFAULTS, DomainPolicy.OKTA_ONLY, Duration.ofDays(365));
+    public static final PipelineSettings DEFAULTS = new PipelineSettings(Topics.DEFAULTS, TokenRules.DEFAULTS,
+            JwksSettings.DEFAULTS, DomainPolicy.OKTA_ONLY, Duration.ofDays(365), RetryPolicy.DEFAULTS);
 
     public PipelineSettings {
         Objects.requireNonNull(topics, "topics");
@@ -27,21 +28,26 @@ public record PipelineSettings(
         Objects.requireNonNull(jwks, "jwks");
         Objects.requireNonNull(domainPolicy, "domainPolicy");
         Objects.requireNonNull(tenantConfigHistory, "tenantConfigHistory");
+        Objects.requireNonNull(retryPolicy, "retryPolicy");
     }
 
     public PipelineSettings withTopics(Topics newTopics) {
-        return new PipelineSettings(newTopics, tokenRules, jwks, domainPolicy, tenantConfigHistory);
+        return new PipelineSettings(newTopics, tokenRules, jwks, domainPolicy, tenantConfigHistory, retryPolicy);
     }
 
     public PipelineSettings withTokenRules(TokenRules newRules) {
-        return new PipelineSettings(topics, newRules, jwks, domainPolicy, tenantConfigHistory);
+        return new PipelineSettings(topics, newRules, jwks, domainPolicy, tenantConfigHistory, retryPolicy);
     }
 
     public PipelineSettings withJwks(JwksSettings newJwks) {
-        return new PipelineSettings(topics, tokenRules, newJwks, domainPolicy, tenantConfigHistory);
+        return new PipelineSettings(topics, tokenRules, newJwks, domainPolicy, tenantConfigHistory, retryPolicy);
+    }
+
+    public PipelineSettings withRetryPolicy(RetryPolicy newPolicy) {
+        return new PipelineSettings(topics, tokenRules, jwks, domainPolicy, tenantConfigHistory, newPolicy);
     }
 
     public PipelineSettings withDomainPolicy(DomainPolicy newPolicy) {
-        return new PipelineSettings(topics, tokenRules, jwks, newPolicy, tenantConfigHistory);
+        return new PipelineSettings(topics, tokenRules, jwks, newPolicy, tenantConfigHistory, retryPolicy);
     }
 }

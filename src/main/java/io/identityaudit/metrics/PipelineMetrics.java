@@ -38,6 +38,7 @@ public final class PipelineMetrics implements VerdictListener, TenantConfigListe
     public static final String JWKS_KEYS = "identity.jwks.keys";
     public static final String JWKS_LAST_SUCCESS_AGE = "identity.jwks.last.success.age";
     public static final String TENANT_CONFIGS = "identity.tenant.configs";
+    public static final String RETRIES = "identity.retries.scheduled";
     public static final String TENANT_CONFIG_RECORDS = "identity.tenant.config.records";
 
     /** The {@code code} label of a verified identity. */
@@ -57,6 +58,7 @@ public final class PipelineMetrics implements VerdictListener, TenantConfigListe
     private final Timer validationVerified;
     private final Timer validationRejected;
     private final Timer eventToVerdict;
+    private final Counter retriesScheduled;
 
     enum TenantState { ACTIVE, DISABLED, INVALID }
 
@@ -73,6 +75,9 @@ public final class PipelineMetrics implements VerdictListener, TenantConfigListe
                 .publishPercentileHistogram()
                 .minimumExpectedValue(Duration.ofMillis(1))
                 .maximumExpectedValue(Duration.ofHours(1))
+                .register(registry);
+        this.retriesScheduled = Counter.builder(RETRIES)
+                .description("Events sent to the retry topic because their org's key set could not be read")
                 .register(registry);
         for (TenantState state : TenantState.values()) {
             Gauge.builder(TENANT_CONFIGS, tenantStates, states -> states.values().stream().filter(state::equals).count())
@@ -102,6 +107,11 @@ public final class PipelineMetrics implements VerdictListener, TenantConfigListe
 
     @Override
     public void onVerdict(Verdict verdict, long validationNanos) {
+        if (verdict instanceof Verdict.Retry) {
+            // Not a verdict yet: counted when the event's final verdict comes.
+            retriesScheduled.increment();
+            return;
+        }
         if (verdict instanceof Verdict.Verified verified) {
             counter("verified", NO_ERROR, tenantLabels.of(verified.identity().getTenantId())).increment();
             validationVerified.record(Duration.ofNanos(validationNanos));

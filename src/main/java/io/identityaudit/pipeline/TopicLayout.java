@@ -29,6 +29,7 @@ public record TopicLayout(Topics topics, int partitions, Optional<Short> replica
                 new NewTopic(topics.tenantConfigs(), Optional.of(1), replicationFactor)
                         .configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT)),
                 new NewTopic(topics.verified(), partitionCount, replicationFactor),
-                new NewTopic(topics.rejected(), partitionCount, replicationFactor));
+                new NewTopic(topics.rejected(), partitionCount, replicationFactor),
+                new NewTopic(topics.retries(), partitionCount, replicationFactor));
     }
 }

@@ -1,6 +1,7 @@
 package io.identityaudit.serde;
 
 import io.identityaudit.avro.IdentityRejection;
+import io.identityaudit.avro.JwksRetry;
 import io.identityaudit.avro.TenantSsoConfig;
 import io.identityaudit.avro.VerifiedIdentity;
 import io.identityaudit.avro.WidgetSessionEvent;
@@ -22,6 +23,7 @@ public final class Contracts {
                         .add(TenantSsoConfig.class)
                         .add(VerifiedIdentity.class)
                         .add(IdentityRejection.class)
+                        .add(JwksRetry.class)
                         .build()));
     }
 
@@ -33,6 +35,9 @@ public final class Contracts {
             new SingleObjectCodec<>(VerifiedIdentity.class, VerifiedIdentity.getClassSchema());
     public static final SingleObjectCodec<IdentityRejection> REJECTION =
             new SingleObjectCodec<>(IdentityRejection.class, IdentityRejection.getClassSchema());
+    /** Internal: events waiting on the retry topic. */
+    public static final SingleObjectCodec<JwksRetry> JWKS_RETRY =
+            new SingleObjectCodec<>(JwksRetry.class, JwksRetry.getClassSchema());
 
     private Contracts() {
     }

@@ -23,17 +23,22 @@ import org.apache.kafka.streams.state.VersionedKeyValueStore;
  * <pre>
  * tenant.sso-configs ──► tenant-configs-source ──► [tenant-sso-configs: global, versioned]
  *                                                          │ as of occurredAt
- * widget.session-events ──► verify-token ──► route-verified ──► verified-identity ──► identity.verified
- *                                       └──► route-rejected ──► identity-rejection ──► identity.rejected
+ * widget.session-events ──► verify-token ────┐
+ *                                            ├─► route-verified ──► verified-identity ──► identity.verified
+ * identity.retry ──► retry-scheduler ───────┤   route-rejected ──► identity-rejection ──► identity.rejected
+ *    ▲               [jwks-retries]          └─► route-retry ─────► jwks-retry ─────────┐
+ *    └──────────────────────────────────────────────────────────────────────────────────┘
  * </pre>
  *
- * Tenant configs are a global store, so events are judged on the partition they arrive on: no repartition, and
+ * An event whose org's key set could not be read waits on the retry topic and is judged again after a backoff,
+ * so it still ends in exactly one verified identity or rejection. Tenant configs are a global store, so events are judged on the partition they arrive on: no repartition, and
  * the configuration history travels with every instance. Every processor, store and sink is named, so the
  * topology's description is a contract that a test pins.
  */
 public final class IdentityAuditTopology {
 
     public static final String TENANT_CONFIG_STORE = "tenant-sso-configs";
+    public static final String RETRY_STORE = "jwks-retries";
 
     private IdentityAuditTopology() {
     }
@@ -62,13 +67,21 @@ public final class IdentityAuditTopology {
 
         // Values are read as bytes so that an undecodable event becomes a MALFORMED_EVENT rejection in the
         // topology instead of an exception handler's decision.
-        KStream<String, Verdict> verdicts = builder
+        KStream<String, Verdict> firstTries = builder
                 .stream(topics.sessionEvents(),
                         Consumed.with(Serdes.String(), Serdes.ByteArray()).withName("session-events-source"))
                 .process(() -> new SessionEventVerifier(TENANT_CONFIG_STORE, settings.domainPolicy(), validator,
-                        verdictListener), Named.as("verify-token"));
+                        settings.retryPolicy(), verdictListener), Named.as("verify-token"));
 
-        verdicts.split(Named.as("route-"))
+        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(RETRY_STORE),
+                Serdes.String(), Serdes.ByteArray()));
+        KStream<String, Verdict> retries = builder
+                .stream(topics.retries(), Consumed.with(Serdes.String(), Serdes.ByteArray()).withName("retry-source"))
+                .process(() -> new RetryScheduler(TENANT_CONFIG_STORE, RETRY_STORE, settings.domainPolicy(),
+                        validator, settings.retryPolicy(), verdictListener), Named.as("retry-scheduler"), RETRY_STORE);
+
+        firstTries.merge(retries, Named.as("all-verdicts"))
+                .split(Named.as("route-"))
                 .branch((sessionId, verdict) -> verdict instanceof Verdict.Verified,
                         Branched.withConsumer(verified -> verified
                                 .mapValues(verdict -> ((Verdict.Verified) verdict).identity(),
@@ -76,6 +89,13 @@ public final class IdentityAuditTopology {
                                 .to(topics.verified(), Produced.with(Contracts.keySerde(),
                                         Contracts.serde(Contracts.VERIFIED)).withName("verified-sink")),
                                 "verified"))
+                .branch((sessionId, verdict) -> verdict instanceof Verdict.Retry,
+                        Branched.withConsumer(retry -> retry
+                                .mapValues(verdict -> Contracts.JWKS_RETRY.encode(((Verdict.Retry) verdict).retry()),
+                                        Named.as("jwks-retry"))
+                                .to(topics.retries(), Produced.with(Contracts.keySerde(), Serdes.ByteArray())
+                                        .withName("retry-sink")),
+                                "retry"))
                 .defaultBranch(Branched.withConsumer(rejected -> rejected
                                 .mapValues(verdict -> ((Verdict.Rejected) verdict).rejection(),
                                         Named.as("identity-rejection"))

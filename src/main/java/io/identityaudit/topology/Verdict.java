@@ -1,10 +1,14 @@
 package io.identityaudit.topology;
 
 import io.identityaudit.avro.IdentityRejection;
+import io.identityaudit.avro.JwksRetry;
 import io.identityaudit.avro.VerifiedIdentity;
 import java.time.Instant;
 
-/** The one output of one input event: routed to {@code identity.verified} or {@code identity.rejected}. */
+/**
+ * What judging an event produced: a verified identity or a rejection (the one final output of the event), or a
+ * retry that will be judged again.
+ */
 public sealed interface Verdict {
 
     /** The output key: the session id, or the input key when the event could not be read. */
@@ -26,5 +30,9 @@ public sealed interface Verdict {
     }
 
     record Rejected(String key, Instant timestamp, IdentityRejection rejection) implements Verdict {
+    }
+
+    /** Not a verdict yet: the org's key set could not be read, and the event waits on the retry topic. */
+    record Retry(String key, Instant timestamp, JwksRetry retry) implements Verdict {
     }
 }

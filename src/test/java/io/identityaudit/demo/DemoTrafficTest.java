@@ -9,6 +9,7 @@ import io.identityaudit.avro.VerifiedIdentity;
 import io.identityaudit.avro.WidgetSessionEvent;
 import io.identityaudit.config.DomainPolicy;
 import io.identityaudit.config.PipelineSettings;
+import io.identityaudit.config.RetryPolicy;
 import io.identityaudit.demo.DemoTraffic.DemoEvent;
 import io.identityaudit.serde.Contracts;
 import io.identityaudit.testing.PipelineFixture;
@@ -138,7 +139,7 @@ class DemoTrafficTest {
     void everyEventGetsFromTheRealTopologyTheVerdictItWasMeantToGet(@TempDir Path stateDir) {
         DemoTenants tenants = new DemoTenants(org, downOrg, Instant.now().minus(Duration.ofMinutes(1)));
         PipelineSettings settings = PipelineSettings.DEFAULTS
-                .withDomainPolicy(new DomainPolicy(tenants.orgDomains()));
+                .withDomainPolicy(new DomainPolicy(tenants.orgDomains())).withRetryPolicy(RetryPolicy.NONE);
         DemoTraffic traffic = new DemoTraffic(tenants, 600, Clock.systemUTC(), new Random(11));
         Map<String, Outcome> intended = new HashMap<>();
         try (PipelineFixture pipeline = new PipelineFixture(settings, tls, stateDir)) {

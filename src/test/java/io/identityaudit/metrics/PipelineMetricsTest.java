@@ -8,6 +8,7 @@ import com.nimbusds.jose.util.Base64URL;
 import io.identityaudit.avro.WidgetSessionEvent;
 import io.identityaudit.config.DomainPolicy;
 import io.identityaudit.config.PipelineSettings;
+import io.identityaudit.config.RetryPolicy;
 import io.identityaudit.demo.IdTokenMinter;
 import io.identityaudit.demo.LoopbackTls;
 import io.identityaudit.demo.SimulatedOktaOrg;
@@ -77,7 +78,7 @@ class PipelineMetricsTest {
     void startPipeline() {
         registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         PipelineSettings settings = PipelineSettings.DEFAULTS
-                .withDomainPolicy(DomainPolicy.allowing(org.domain(), downOrg.domain()));
+                .withDomainPolicy(DomainPolicy.allowing(org.domain(), downOrg.domain())).withRetryPolicy(RetryPolicy.NONE);
         PipelineMetrics metrics = new PipelineMetrics(registry, new TenantLabels(TenantLabels.DEFAULT_LIMIT),
                 settings.domainPolicy(), Clock.systemUTC());
         pipeline = new PipelineFixture(settings, tls, stateDir, metrics);

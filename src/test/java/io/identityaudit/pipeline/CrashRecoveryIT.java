@@ -48,7 +48,7 @@ class CrashRecoveryIT {
 
     private static final String APPLICATION_ID = "crash-recovery-it";
     private static final Topics TOPICS = new Topics("crash-recovery-it.session-events",
-            "crash-recovery-it.tenant-configs", "crash-recovery-it.verified", "crash-recovery-it.rejected");
+            "crash-recovery-it.tenant-configs", "crash-recovery-it.verified", "crash-recovery-it.rejected", "crash-recovery-it.retry");
     private static final String CLIENT_ID = "0oa1b2c3d4e5f6g7h8i9";
     private static final int EVENTS = 5000;
     /** Committed outputs seen before the kill: enough to know the first instance was well under way. */

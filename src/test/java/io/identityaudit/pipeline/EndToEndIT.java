@@ -51,7 +51,7 @@ class EndToEndIT {
 
     private static final String APPLICATION_ID = "end-to-end-it";
     private static final Topics TOPICS = new Topics("end-to-end-it.session-events", "end-to-end-it.tenant-configs",
-            "end-to-end-it.verified", "end-to-end-it.rejected");
+            "end-to-end-it.verified", "end-to-end-it.rejected", "end-to-end-it.retry");
     private static final String ACME_CLIENT = "0oa1b2c3d4e5f6g7h8i9";
     private static final String GLOBEX_CLIENT = "0oaGLOBEX0000000001";
     private static final int EVENTS = 320;

@@ -80,7 +80,7 @@ final class PipelineProcess implements AutoCloseable {
                 "--events-topic", topics.sessionEvents(),
                 "--tenant-configs-topic", topics.tenantConfigs(),
                 "--verified-topic", topics.verified(),
-                "--rejected-topic", topics.rejected());
+                "--rejected-topic", topics.rejected(), "--retry-topic", topics.retries());
     }
 
     /**

@@ -97,14 +97,15 @@ class PoisonInputIT {
         this.broker = sharedBroker;
         String prefix = "poison-input-it." + test.getTestMethod().orElseThrow().getName() + ".";
         topics = new Topics(prefix + "session-events", prefix + "tenant-configs", prefix + "verified",
-                prefix + "rejected");
+                prefix + "rejected", prefix + "retry");
         TestTopics.create(broker.bootstrapServers(), List.of(
                 new NewTopic(topics.sessionEvents(), 1, (short) 1)
                         .configs(Map.of(TopicConfig.MAX_MESSAGE_BYTES_CONFIG, String.valueOf(TWO_MEGABYTES))),
                 new NewTopic(topics.tenantConfigs(), 1, (short) 1)
                         .configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT)),
                 new NewTopic(topics.verified(), 1, (short) 1),
-                new NewTopic(topics.rejected(), 1, (short) 1)));
+                new NewTopic(topics.rejected(), 1, (short) 1),
+                new NewTopic(topics.retries(), 1, (short) 1)));
         t0 = Instant.now().truncatedTo(ChronoUnit.MILLIS);
     }
 

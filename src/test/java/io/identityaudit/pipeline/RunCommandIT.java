@@ -70,7 +70,7 @@ class RunCommandIT {
     void runWithBootstrapServersCreatesItsTopicsJudgesEventsAndExitsZeroOnSigterm(EmbeddedKafkaBroker broker)
             throws Exception {
         Topics topics = new Topics("run-command-it.session-events", "run-command-it.tenant-configs",
-                "run-command-it.verified", "run-command-it.rejected");
+                "run-command-it.verified", "run-command-it.rejected", "run-command-it.retry");
         Instant t0 = Instant.now().truncatedTo(ChronoUnit.MILLIS);
         List<String> args = new ArrayList<>(List.of(
                 "--bootstrap-servers", broker.bootstrapServers(),

@@ -49,7 +49,7 @@ class ScaleOutIT {
 
     private static final String APPLICATION_ID = "scale-out-it";
     private static final Topics TOPICS = new Topics("scale-out-it.session-events", "scale-out-it.tenant-configs",
-            "scale-out-it.verified", "scale-out-it.rejected");
+            "scale-out-it.verified", "scale-out-it.rejected", "scale-out-it.retry");
     private static final int PARTITIONS = 4;
     private static final String CLIENT_ID = "0oa1b2c3d4e5f6g7h8i9";
     private static final int EVENTS_PER_PHASE = 1500;

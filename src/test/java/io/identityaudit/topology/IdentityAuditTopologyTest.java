@@ -15,7 +15,9 @@ import io.identityaudit.avro.IdentityRejection;
 import io.identityaudit.avro.VerifiedIdentity;
 import io.identityaudit.avro.WidgetSessionEvent;
 import io.identityaudit.config.DomainPolicy;
+import io.identityaudit.config.JwksSettings;
 import io.identityaudit.config.PipelineSettings;
+import io.identityaudit.config.RetryPolicy;
 import io.identityaudit.jwks.SigningKeys;
 import io.identityaudit.serde.Contracts;
 import io.identityaudit.demo.SimulatedOktaOrg;
@@ -91,7 +93,7 @@ class IdentityAuditTopologyTest {
 
     static PipelineSettings settingsAllowing(SimulatedOktaOrg... orgs) {
         String[] domains = java.util.Arrays.stream(orgs).map(SimulatedOktaOrg::domain).toArray(String[]::new);
-        return PipelineSettings.DEFAULTS.withDomainPolicy(DomainPolicy.allowing(domains));
+        return PipelineSettings.DEFAULTS.withDomainPolicy(DomainPolicy.allowing(domains)).withRetryPolicy(RetryPolicy.NONE);
     }
 
     String acmeToken() {
@@ -667,6 +669,88 @@ class IdentityAuditTopologyTest {
                 assertThat(rejection.getEventId()).isEqualTo(event.getEventId());
                 assertThat(rejection.getExceptionClass()).isEqualTo(IllegalStateException.class.getName());
                 assertThat(rejection.toString()).doesNotContain(token).doesNotContain("bug that quotes");
+            }
+        }
+    }
+
+    @Nested
+    class RetriesAfterJwksFailures {
+
+        final RetryPolicy quickRetries = new RetryPolicy(3, Duration.ofSeconds(2), Duration.ofSeconds(4));
+        /** Short intervals, so that the org's quiet interval after a failure passes within the test. */
+        final JwksSettings quickJwks = new JwksSettings(Duration.ofSeconds(1), Duration.ofSeconds(1), 64 * 1024,
+                Duration.ofSeconds(2), Duration.ofSeconds(1), Duration.ofMillis(50), Duration.ofHours(1));
+
+        PipelineFixture pipelineWithRetries(SimulatedOktaOrg org, String name) {
+            PipelineFixture own = new PipelineFixture(settingsAllowing(org).withRetryPolicy(quickRetries)
+                    .withJwks(quickJwks), tls, stateDir.resolve(name));
+            own.saveTenant(tenant("flaky", CLIENT_ID, org.domain(), CONFIGURED_AT).build());
+            return own;
+        }
+
+        /** Lets wall-clock time pass for the retry scheduler until {@code done}, a little real time per step. */
+        void advanceUntil(PipelineFixture own, java.util.function.BooleanSupplier done) {
+            org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(20))
+                    .pollInterval(Duration.ofMillis(100))
+                    .until(() -> {
+                        own.driver.advanceWallClockTime(Duration.ofSeconds(1));
+                        return done.getAsBoolean();
+                    });
+        }
+
+        @Test
+        void eventOfAnOrgThatIsDownWaitsOnTheRetryTopicAndVerifiesOnceTheOrgIsBack() {
+            try (SimulatedOktaOrg flaky = SimulatedOktaOrg.start(tls);
+                 PipelineFixture own = pipelineWithRetries(flaky, "back")) {
+                flaky.failWith(503);
+                WidgetSessionEvent event = event("flaky", IdTokenMinter.of(flaky, CLIENT_ID, T0).sign(), T0).build();
+
+                own.send(event);
+
+                assertThat(own.verified.isEmpty()).isTrue();
+                assertThat(own.rejected.isEmpty()).as("not final after the first try").isTrue();
+
+                flaky.failWith(null);
+                List<VerifiedIdentity> verified = new java.util.ArrayList<>();
+                advanceUntil(own, () -> {
+                    verified.addAll(own.verified.readValuesToList());
+                    return !verified.isEmpty();
+                });
+
+                assertThat(verified).singleElement().satisfies(identity -> {
+                    assertThat(identity.getEventId()).isEqualTo(event.getEventId());
+                    assertThat(identity.getInputTopic()).isEqualTo("widget.session-events");
+                    assertThat(identity.getInputOffset()).isZero();
+                });
+                own.driver.advanceWallClockTime(Duration.ofMinutes(5));
+                assertThat(own.verified.isEmpty()).isTrue();
+                assertThat(own.rejected.isEmpty()).isTrue();
+            }
+        }
+
+        @Test
+        void eventOfAnOrgThatStaysDownEndsInOneFinalRejectionAfterTheLastAttempt() {
+            try (SimulatedOktaOrg down = SimulatedOktaOrg.start(tls);
+                 PipelineFixture own = pipelineWithRetries(down, "down")) {
+                down.failWith(503);
+                WidgetSessionEvent event = event("flaky", IdTokenMinter.of(down, CLIENT_ID, T0).sign(), T0).build();
+
+                own.send(event);
+                List<IdentityRejection> rejected = new java.util.ArrayList<>();
+                advanceUntil(own, () -> {
+                    rejected.addAll(own.rejected.readValuesToList());
+                    return !rejected.isEmpty();
+                });
+                own.driver.advanceWallClockTime(Duration.ofMinutes(5));
+                rejected.addAll(own.rejected.readValuesToList());
+
+                assertThat(rejected).singleElement().satisfies(rejection -> {
+                    assertThat(rejection.getErrorCode()).isEqualTo("JWKS_FETCH_FAILED");
+                    assertThat(rejection.getEventId()).isEqualTo(event.getEventId());
+                    assertThat(rejection.getDetail()).startsWith("after 3 attempts");
+                    assertThat(rejection.getRetryable()).isTrue();
+                });
+                assertThat(own.verified.isEmpty()).isTrue();
             }
         }
     }

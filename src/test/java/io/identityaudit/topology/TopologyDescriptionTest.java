@@ -59,8 +59,8 @@ class TopologyDescriptionTest {
         List<String> names = names(topology(PipelineSettings.DEFAULTS).describe());
 
         assertThat(names).isNotEmpty().noneMatch(name -> GENERATED_NAME.matcher(name).matches());
-        assertThat(names).contains(IdentityAuditTopology.TENANT_CONFIG_STORE, "verify-token", "verified-sink",
-                "rejected-sink");
+        assertThat(names).contains(IdentityAuditTopology.TENANT_CONFIG_STORE, IdentityAuditTopology.RETRY_STORE,
+                "verify-token", "retry-scheduler", "verified-sink", "rejected-sink", "retry-sink");
     }
 
     @Test
@@ -79,13 +79,14 @@ class TopologyDescriptionTest {
 
     @Test
     void renamedTopicsAreTheOnlyTopicsInTheDescription() {
-        Topics renamed = new Topics("prod.sessions", "prod.tenants", "prod.verified", "prod.rejected");
+        Topics renamed = new Topics("prod.sessions", "prod.tenants", "prod.verified", "prod.rejected", "prod.retry");
 
         String description = topology(PipelineSettings.DEFAULTS.withTopics(renamed)).describe().toString();
 
-        assertThat(description).contains("prod.sessions", "prod.tenants", "prod.verified", "prod.rejected");
+        assertThat(description).contains("prod.sessions", "prod.tenants", "prod.verified", "prod.rejected",
+                "prod.retry");
         assertThat(description).doesNotContain(Topics.DEFAULTS.sessionEvents(), Topics.DEFAULTS.tenantConfigs(),
-                Topics.DEFAULTS.verified(), Topics.DEFAULTS.rejected());
+                Topics.DEFAULTS.verified(), Topics.DEFAULTS.rejected(), Topics.DEFAULTS.retries());
     }
 
     static List<String> names(TopologyDescription description) {

@@ -38,7 +38,8 @@ record DecodedToken(Map<String, Object> header, String headerProblem, Map<String
             return new Part(null, "empty");
         }
         try {
-            return new Part(JSONObjectUtils.parse(new Base64URL(encoded).decodeToString()), null);
+            Map<String, Object> json = JSONObjectUtils.parse(new Base64URL(encoded).decodeToString());
+            return json != null ? new Part(json, null) : new Part(null, "JSON null, not an object");
         } catch (ParseException | RuntimeException | StackOverflowError e) {
             // The same reasons the validator gives MALFORMED_TOKEN for; the content itself is not repeated.
             return new Part(null, "not base64url-encoded JSON (or a member name is repeated)");

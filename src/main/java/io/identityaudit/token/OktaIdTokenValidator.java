@@ -119,12 +119,18 @@ public final class OktaIdTokenValidator {
     }
 
     private Map<String, Object> parseJson(String part, String name, Inspection in) {
+        Map<String, Object> json;
         try {
-            return JSONObjectUtils.parse(new Base64URL(part).decodeToString());
+            json = JSONObjectUtils.parse(new Base64URL(part).decodeToString());
         } catch (ParseException | RuntimeException | StackOverflowError e) {
+            json = null;
+        }
+        if (json == null) {
+            // JSONObjectUtils.parse("null") returns null instead of throwing.
             throw in.refuse(ErrorCode.MALFORMED_TOKEN, "the token " + name + " is not base64url-encoded JSON "
                     + "(or repeats a member name)");
         }
+        return json;
     }
 
     private JWSAlgorithm acceptedAlgorithm(Map<String, Object> header, Inspection in) {
@@ -268,9 +274,13 @@ public final class OktaIdTokenValidator {
 
     private void verifySignature(String[] parts, JWSHeader header, JWSVerifier verifier, Inspection in) {
         byte[] signingInput = (parts[0] + '.' + parts[1]).getBytes(StandardCharsets.US_ASCII);
+        Base64URL signature = new Base64URL(parts[2]);
         boolean genuine;
         try {
-            genuine = verifier.verify(header, signingInput, new Base64URL(parts[2]));
+            // Only the canonical encoding: otherwise 16 spellings of one RS256 signature (unused low bits of the
+            // last character) would verify, and one genuine token would pass under 16 fingerprints.
+            genuine = Base64URL.encode(signature.decode()).toString().equals(parts[2])
+                    && verifier.verify(header, signingInput, signature);
         } catch (JOSEException | RuntimeException e) {
             genuine = false;
         }

@@ -39,6 +39,10 @@ final class EventJudge {
         WidgetSessionEvent event = null;
         try {
             event = Contracts.SESSION_EVENT.decode(value);
+            if (event.getOccurredAt().toEpochMilli() < 0) {
+                // Kafka refuses a negative record timestamp, and every output is stamped with occurredAt.
+                throw new MalformedRecordException("the event's occurredAt is before 1970");
+            }
             return judge(event, input);
         } catch (MalformedRecordException e) {
             return Verdicts.malformedEvent(key, recordTime, e.getMessage(), input);

@@ -1,11 +1,14 @@
 package io.identityaudit.token;
 
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import com.nimbusds.jose.JOSEException;
 import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.JWSHeader;
 import com.nimbusds.jose.JWSVerifier;
 import com.nimbusds.jose.crypto.factories.DefaultJWSVerifierFactory;
 import com.nimbusds.jose.jwk.AsymmetricJWK;
+import com.nimbusds.jose.jwk.JWK;
 import com.nimbusds.jose.util.Base64URL;
 import com.nimbusds.jose.util.JSONObjectUtils;
 import io.identityaudit.config.TenantPolicy;
@@ -39,22 +42,55 @@ public final class OktaIdTokenValidator {
     private final TokenRules rules;
     private final SigningKeys signingKeys;
     private final DefaultJWSVerifierFactory verifierFactory = new DefaultJWSVerifierFactory();
+    /** Tokens whose signature verified, per tenant: sessions send one token with every event. */
+    private final Cache<CacheKey, GenuineToken> genuineTokens;
+    /** Building a verifier turns the key's numbers into a JCA key; once per published key is enough. */
+    private final Cache<JWK, JWSVerifier> verifiers = Caffeine.newBuilder().weakKeys().maximumSize(1_000).build();
+
+    public static final int DEFAULT_CACHE_SIZE = 10_000;
 
     public OktaIdTokenValidator(TokenRules rules, SigningKeys signingKeys) {
+        this(rules, signingKeys, DEFAULT_CACHE_SIZE);
+    }
+
+    /**
+     * @param cacheSize how many genuine tokens to remember (0: none). A remembered token skips parsing and the
+     *                  RSA check, never the key check (the key that verified it must still be published, so a
+     *                  removed key or a new tenant config is never answered from the cache) nor the checks of
+     *                  sub and time, which run for every event.
+     */
+    public OktaIdTokenValidator(TokenRules rules, SigningKeys signingKeys, int cacheSize) {
         this.rules = rules;
         this.signingKeys = signingKeys;
+        this.genuineTokens = Caffeine.newBuilder().maximumSize(cacheSize).build();
     }
 
     public TokenVerdict validate(String token, TenantPolicy tenant, Instant at) {
+        CacheKey cacheKey = new CacheKey(token, tenant);
+        GenuineToken known = genuineTokens.getIfPresent(cacheKey);
+        if (known != null && stillPublished(known, tenant)) {
+            try {
+                return acceptIfUserAndTimeValid(known.claims(), known.keyId(), known.algorithm(), at,
+                        known.inspection());
+            } catch (RefusedException refused) {
+                return refused.verdict;
+            }
+        }
         Inspection inspection = new Inspection(TokenFingerprint.of(token));
         try {
-            return validate(token, tenant, at, inspection);
+            return validate(token, tenant, at, inspection, cacheKey);
         } catch (RefusedException refused) {
             return refused.verdict;
         }
     }
 
-    private TokenVerdict validate(String token, TenantPolicy tenant, Instant at, Inspection in) {
+    private boolean stillPublished(GenuineToken known, TenantPolicy tenant) {
+        KeyLookup lookup = signingKeys.find(tenant, known.keyId(), known.algorithm());
+        return lookup instanceof KeyLookup.Found found
+                && (found.key() == known.key() || found.key().equals(known.key()));
+    }
+
+    private TokenVerdict validate(String token, TenantPolicy tenant, Instant at, Inspection in, CacheKey cacheKey) {
         String[] parts = splitCompactJws(token, in);
         Map<String, Object> headerJson = parseJson(parts[0], "header", in);
         JWSAlgorithm algorithm = acceptedAlgorithm(headerJson, in);
@@ -68,9 +104,17 @@ public final class OktaIdTokenValidator {
         checkIssuer(claims, tenant, in);
         checkAudience(claims, tenant, in);
 
-        JWSVerifier verifier = verifierFor(tenant, header, algorithm, in);
-        verifySignature(parts, header, verifier, in);
+        JWK key = signingKey(tenant, header, algorithm, in);
+        verifySignature(parts, header, verifierFor(key, header, algorithm, in), in);
+        GenuineToken genuine = new GenuineToken(claims, header.getKeyID(), algorithm, key, in.snapshot());
+        genuineTokens.put(cacheKey, genuine);
 
+        return acceptIfUserAndTimeValid(claims, header.getKeyID(), algorithm, at, in);
+    }
+
+    /** The checks that follow a verified signature, for every event, whether the token was cached or not. */
+    private TokenVerdict acceptIfUserAndTimeValid(Map<String, Object> claims, String keyId, JWSAlgorithm algorithm,
+                                                  Instant at, Inspection in) {
         String subject = checkSubject(claims, in);
         Instant expiresAt = checkNotExpired(claims, at, in);
         Instant issuedAt = checkAlreadyValid(claims, at, in);
@@ -87,7 +131,7 @@ public final class OktaIdTokenValidator {
                 expiresAt,
                 claims.get("auth_time") instanceof Number authTime ? epochSeconds(authTime) : null,
                 optionalString(claims, "jti")),
-                header.getKeyID(), algorithm.getName(), in.fingerprint);
+                keyId, algorithm.getName(), in.fingerprint);
     }
 
     // --- shape -----------------------------------------------------------------------------------------------
@@ -254,7 +298,7 @@ public final class OktaIdTokenValidator {
 
     // --- key and signature -------------------------------------------------------------------------------------
 
-    private JWSVerifier verifierFor(TenantPolicy tenant, JWSHeader header, JWSAlgorithm algorithm, Inspection in) {
+    private JWK signingKey(TenantPolicy tenant, JWSHeader header, JWSAlgorithm algorithm, Inspection in) {
         KeyLookup lookup = signingKeys.find(tenant, header.getKeyID(), algorithm);
         if (lookup instanceof KeyLookup.FetchFailed failed) {
             throw in.refuse(ErrorCode.JWKS_FETCH_FAILED, failed.detail());
@@ -263,13 +307,22 @@ public final class OktaIdTokenValidator {
             throw in.refuse(ErrorCode.UNKNOWN_SIGNING_KEY, "kid " + SafeText.quote(header.getKeyID()) + ": "
                     + unknown.detail());
         }
-        KeyLookup.Found found = (KeyLookup.Found) lookup;
+        return ((KeyLookup.Found) lookup).key();
+    }
+
+    private JWSVerifier verifierFor(JWK key, JWSHeader header, JWSAlgorithm algorithm, Inspection in) {
+        JWSVerifier verifier = verifiers.getIfPresent(key);
+        if (verifier != null) {
+            return verifier;
+        }
         try {
-            return verifierFactory.createJWSVerifier(header, ((AsymmetricJWK) found.key()).toPublicKey());
+            verifier = verifierFactory.createJWSVerifier(header, ((AsymmetricJWK) key).toPublicKey());
         } catch (JOSEException | ClassCastException e) {
             throw in.refuse(ErrorCode.UNKNOWN_SIGNING_KEY, "the org's key " + SafeText.quote(header.getKeyID())
                     + " cannot verify " + algorithm);
         }
+        verifiers.put(key, verifier);
+        return verifier;
     }
 
     private void verifySignature(String[] parts, JWSHeader header, JWSVerifier verifier, Inspection in) {
@@ -349,6 +402,19 @@ public final class OktaIdTokenValidator {
         return null;
     }
 
+    private record CacheKey(String token, TenantPolicy tenant) {
+    }
+
+    /** A token whose signature verified with {@code key}; its claims are never modified after parsing. */
+    private record GenuineToken(Map<String, Object> claims, String keyId, JWSAlgorithm algorithm, JWK key,
+                                Inspection read) {
+
+        /** A fresh copy per event: a refusal must not share state with another thread's. */
+        Inspection inspection() {
+            return read.snapshot();
+        }
+    }
+
     /** What has been read of the token so far, so any refusal carries it. */
     private static final class Inspection {
         final String fingerprint;
@@ -362,6 +428,19 @@ public final class OktaIdTokenValidator {
 
         Inspection(String fingerprint) {
             this.fingerprint = fingerprint;
+        }
+
+        /** What was read of a genuine token, to answer later events carrying it. */
+        Inspection snapshot() {
+            Inspection copy = new Inspection(fingerprint);
+            copy.algorithm = algorithm;
+            copy.keyId = keyId;
+            copy.issuer = issuer;
+            copy.audience = audience;
+            copy.subject = subject;
+            copy.signatureChecked = signatureChecked;
+            copy.signatureValid = signatureValid;
+            return copy;
         }
 
         RefusedException refuse(ErrorCode code, String detail) {

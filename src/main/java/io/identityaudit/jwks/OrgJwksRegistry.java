@@ -23,9 +23,13 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.ReentrantLock;
+import java.util.concurrent.TimeoutException;
 import javax.net.ssl.SSLSocketFactory;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -44,6 +48,18 @@ public final class OrgJwksRegistry implements SigningKeys, Closeable {
     private final Clock clock;
     private final JwksListener listener;
     private final Map<String, OrgKeySource> sourcesByDomain = new ConcurrentHashMap<>();
+    /** Fetch threads: one at most per org being fetched, so a hanging org never holds up another's fetch. */
+    private final ExecutorService fetchers = Executors.newCachedThreadPool(runnable -> {
+        Thread thread = new Thread(runnable, "identity-audit-jwks-fetch");
+        thread.setDaemon(true);
+        return thread;
+    });
+
+    /**
+     * How long a stream thread waits for a key set fetch: enough for a healthy org on the first event, short
+     * enough that a hanging one never stalls the partitions of other tenants.
+     */
+    public static final Duration STREAM_THREAD_WAIT = Duration.ofMillis(250);
 
     /**
      * @param sslSocketFactory TLS for the JWKS requests; {@code null} uses the JVM's default trust settings, which
@@ -102,35 +118,36 @@ public final class OrgJwksRegistry implements SigningKeys, Closeable {
 
     @Override
     public void close() {
+        fetchers.shutdownNow();
         sourcesByDomain.values().forEach(OrgKeySource::close);
         sourcesByDomain.clear();
     }
 
+    /** A fetch of one org's key set running on a fetch thread, and until when callers wait for it. */
+    private record Fetch(CompletableFuture<KeyLookup> result, long deadlineNanos) {
+    }
+
     /**
-     * One domain's key source, plus what it needs to keep a failing org from stalling the stream threads: only
-     * one thread at a time talks to the org (others wait at most the refresh timeout, then use the last key set
-     * read), and after a failed fetch nobody talks to it again for the rate-limit interval, so a dead org costs
-     * one timeout per interval instead of one per event.
+     * One domain's key source, plus what it needs to keep a failing org from stalling the stream threads: the
+     * network is only ever used on a fetch thread, one fetch per org at a time, and a caller waits for it at most
+     * {@link #STREAM_THREAD_WAIT}; after a failed fetch nobody asks the org again for the rate-limit interval, so
+     * a dead or hanging org costs other tenants nothing and costs its own events a retry, not a stall.
      */
     private final class OrgKeySource implements Closeable {
 
         private final String domain;
-        private final ReentrantLock network = new ReentrantLock();
+        private Fetch inFlight;
         private JWKSource<SecurityContext> jwkSource;
         private volatile Instant lastKeySetRead = Instant.MIN;
         private volatile JWKSet lastKeySet = new JWKSet();
         private volatile Instant quietUntil = Instant.MIN;
-        /** Set by nimbus's cache events, which fire on the thread whose lookup triggered the refresh. */
-        private final ThreadLocal<Boolean> refreshedForThisLookup = ThreadLocal.withInitial(() -> false);
 
         OrgKeySource(String domain) {
             this.domain = domain;
         }
 
         void onCacheEvent(Object event) {
-            if (event instanceof CachingJWKSetSource.RefreshInitiatedEvent<?>) {
-                refreshedForThisLookup.set(true);
-            } else if (event instanceof CachingJWKSetSource.RefreshCompletedEvent<?> completed) {
+            if (event instanceof CachingJWKSetSource.RefreshCompletedEvent<?> completed) {
                 lastKeySet = completed.getJWKSet();
                 lastKeySetRead = clock.instant();
                 listener.onKeySetRead(domain, completed.getJWKSet().size());
@@ -139,39 +156,72 @@ public final class OrgJwksRegistry implements SigningKeys, Closeable {
         }
 
         KeyLookup find(String keyId, JWSAlgorithm algorithm) {
-            refreshedForThisLookup.set(false);
             JWKSelector selector = selector(keyId, algorithm);
+            KeyLookup cached = fromFreshKeySet(selector);
+            if (cached != null) {
+                listener.onLookup(domain, cached, true);
+                return cached;
+            }
             KeyLookup result = clock.instant().isBefore(quietUntil)
                     ? fromLastKeySet(selector, "its last fetch failed; the next try is after " + quietUntil)
-                    : throughTheNetworkGate(selector, algorithm);
-            listener.onLookup(domain, result, !refreshedForThisLookup.get());
+                    : throughTheFetcher(selector, algorithm);
+            listener.onLookup(domain, result, false);
             return result;
         }
 
-        private KeyLookup throughTheNetworkGate(JWKSelector selector, JWSAlgorithm algorithm) {
-            boolean locked;
+        /** The key, when the key set read within the cache lifetime has it: no network, no nimbus. */
+        private KeyLookup fromFreshKeySet(JWKSelector selector) {
+            if (!lastKeySetRead.isAfter(clock.instant().minus(settings.cacheTimeToLive()))) {
+                return null;
+            }
+            List<JWK> keys = selector.select(lastKeySet);
+            return keys.isEmpty() ? null : new KeyLookup.Found(keys.get(0));
+        }
+
+        /**
+         * Asks the org through nimbus on a fetch thread, never on the caller's: the caller waits for the fetch at
+         * most {@link #STREAM_THREAD_WAIT} from the fetch's start, then answers from what it has. One fetch per
+         * org is in flight at a time; other callers join it instead of starting their own.
+         */
+        private KeyLookup throughTheFetcher(JWKSelector selector, JWSAlgorithm algorithm) {
+            Fetch fetch;
+            boolean started = false;
+            synchronized (this) {
+                if (inFlight == null || inFlight.result().isDone()) {
+                    inFlight = new Fetch(CompletableFuture.supplyAsync(() -> fetch(selector, algorithm), fetchers),
+                            System.nanoTime() + STREAM_THREAD_WAIT.toNanos());
+                    started = true;
+                }
+                fetch = inFlight;
+            }
+            KeyLookup result;
             try {
-                locked = network.tryLock(settings.refreshTimeout().toMillis(), TimeUnit.MILLISECONDS);
+                result = fetch.result().get(Math.max(0, fetch.deadlineNanos() - System.nanoTime()),
+                        TimeUnit.NANOSECONDS);
+            } catch (TimeoutException e) {
+                return fromLastKeySet(selector, "a fetch has been running for more than "
+                        + STREAM_THREAD_WAIT.toMillis() + " ms");
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
-                locked = false;
+                return fromLastKeySet(selector, "interrupted while waiting for a fetch");
+            } catch (ExecutionException e) {
+                return new KeyLookup.FetchFailed("could not read " + domain + "/oauth2/v1/keys: " + describe(e));
             }
-            if (!locked) {
-                return fromLastKeySet(selector, "another thread's fetch did not end within "
-                        + settings.refreshTimeout().toMillis() + " ms");
-            }
-            try {
-                if (clock.instant().isBefore(quietUntil)) {
-                    return fromLastKeySet(selector, "the fetch another thread just made failed");
-                }
-                KeyLookup result = lookUp(selector, algorithm);
-                if (result instanceof KeyLookup.FetchFailed) {
-                    quietUntil = clock.instant().plus(settings.rateLimit());
-                }
+            if (started || result instanceof KeyLookup.FetchFailed) {
                 return result;
-            } finally {
-                network.unlock();
             }
+            // Another caller's fetch, for another kid: it refreshed the key set this caller needs too.
+            KeyLookup fresh = fromFreshKeySet(selector);
+            return fresh != null ? fresh : new KeyLookup.UnknownKeyId("the key set of " + domain
+                    + " read just now has no " + algorithm + " signing key with that kid");
+        }
+
+        private KeyLookup fetch(JWKSelector selector, JWSAlgorithm algorithm) {
+            KeyLookup result = lookUp(selector, algorithm);
+            if (result instanceof KeyLookup.FetchFailed) {
+                quietUntil = clock.instant().plus(settings.rateLimit());
+            }
+            return result;
         }
 
         /** Answers without the network, from the last key set read while it is still usable. */

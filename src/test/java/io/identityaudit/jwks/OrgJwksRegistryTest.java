@@ -109,12 +109,19 @@ class OrgJwksRegistryTest {
     }
 
     @Test
-    void hangingServerEndsWithinTheTimeouts() throws Exception {
-        try (FixedHttpsServer server = new FixedHttpsServer(tls).hang(KEYS)) {
-            KeyLookup result = lookUpAgainst(server);
+    void hangingServerCostsTheCallerAtMostTheStreamThreadWait() throws Exception {
+        try (FixedHttpsServer server = new FixedHttpsServer(tls).hang(KEYS);
+             OrgJwksRegistry registry = registry(FAST)) {
+            TenantPolicy tenant = tenantOn(server.domain());
 
-            assertThat(result).isInstanceOf(KeyLookup.FetchFailed.class);
-            assertThat(((KeyLookup.FetchFailed) result).detail()).contains("Timeout");
+            KeyLookup first = timed(() -> registry.find(tenant, "kid-1", JWSAlgorithm.RS256),
+                    OrgJwksRegistry.STREAM_THREAD_WAIT.plusMillis(400));
+
+            assertThat(first).isInstanceOf(KeyLookup.FetchFailed.class);
+            // The fetch thread gives up within the timeouts; from then on the org is left alone for a while.
+            await().atMost(FETCH_BOUND).untilAsserted(() ->
+                    assertThat(((KeyLookup.FetchFailed) registry.find(tenant, "kid-1", JWSAlgorithm.RS256)).detail())
+                            .contains("its last fetch failed"));
         }
     }
 

@@ -56,10 +56,11 @@ public final class OrgJwksRegistry implements SigningKeys, Closeable {
     });
 
     /**
-     * How long a stream thread waits for a key set fetch: enough for a healthy org on the first event, short
-     * enough that a hanging one never stalls the partitions of other tenants.
+     * The longest a stream thread waits for a key set fetch: enough for a healthy org's first fetch even on a
+     * busy machine, short enough that a hanging org costs the other tenants at most this once per rate-limit
+     * interval. Never more than the connect timeout.
      */
-    public static final Duration STREAM_THREAD_WAIT = Duration.ofMillis(250);
+    public static final Duration MAX_STREAM_THREAD_WAIT = Duration.ofSeconds(1);
 
     /**
      * @param sslSocketFactory TLS for the JWKS requests; {@code null} uses the JVM's default trust settings, which
@@ -106,6 +107,12 @@ public final class OrgJwksRegistry implements SigningKeys, Closeable {
         return source;
     }
 
+    /** How long a stream thread waits for a fetch of an org's key set. */
+    public Duration streamThreadWait() {
+        return settings.connectTimeout().compareTo(MAX_STREAM_THREAD_WAIT) < 0
+                ? settings.connectTimeout() : MAX_STREAM_THREAD_WAIT;
+    }
+
     /** nimbus refreshes ahead of expiry when the cache lives long enough for it; short test caches do not. */
     private boolean refreshesAhead() {
         Duration ahead = Duration.ofMillis(JWKSourceBuilder.DEFAULT_REFRESH_AHEAD_TIME);
@@ -130,7 +137,7 @@ public final class OrgJwksRegistry implements SigningKeys, Closeable {
     /**
      * One domain's key source, plus what it needs to keep a failing org from stalling the stream threads: the
      * network is only ever used on a fetch thread, one fetch per org at a time, and a caller waits for it at most
-     * {@link #STREAM_THREAD_WAIT}; after a failed fetch nobody asks the org again for the rate-limit interval, so
+     * {@link #streamThreadWait()}; after a failed fetch nobody asks the org again for the rate-limit interval, so
      * a dead or hanging org costs other tenants nothing and costs its own events a retry, not a stall.
      */
     private final class OrgKeySource implements Closeable {
@@ -180,7 +187,7 @@ public final class OrgJwksRegistry implements SigningKeys, Closeable {
 
         /**
          * Asks the org through nimbus on a fetch thread, never on the caller's: the caller waits for the fetch at
-         * most {@link #STREAM_THREAD_WAIT} from the fetch's start, then answers from what it has. One fetch per
+         * most {@link #streamThreadWait()} from the fetch's start, then answers from what it has. One fetch per
          * org is in flight at a time; other callers join it instead of starting their own.
          */
         private KeyLookup throughTheFetcher(JWKSelector selector, JWSAlgorithm algorithm) {
@@ -189,7 +196,7 @@ public final class OrgJwksRegistry implements SigningKeys, Closeable {
             synchronized (this) {
                 if (inFlight == null || inFlight.result().isDone()) {
                     inFlight = new Fetch(CompletableFuture.supplyAsync(() -> fetch(selector, algorithm), fetchers),
-                            System.nanoTime() + STREAM_THREAD_WAIT.toNanos());
+                            System.nanoTime() + streamThreadWait().toNanos());
                     started = true;
                 }
                 fetch = inFlight;
@@ -200,7 +207,7 @@ public final class OrgJwksRegistry implements SigningKeys, Closeable {
                         TimeUnit.NANOSECONDS);
             } catch (TimeoutException e) {
                 return fromLastKeySet(selector, "a fetch has been running for more than "
-                        + STREAM_THREAD_WAIT.toMillis() + " ms");
+                        + streamThreadWait().toMillis() + " ms");
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 return fromLastKeySet(selector, "interrupted while waiting for a fetch");

@@ -115,7 +115,7 @@ class OrgJwksRegistryTest {
             TenantPolicy tenant = tenantOn(server.domain());
 
             KeyLookup first = timed(() -> registry.find(tenant, "kid-1", JWSAlgorithm.RS256),
-                    OrgJwksRegistry.STREAM_THREAD_WAIT.plusMillis(400));
+                    registry.streamThreadWait().plusMillis(400));
 
             assertThat(first).isInstanceOf(KeyLookup.FetchFailed.class);
             // The fetch thread gives up within the timeouts; from then on the org is left alone for a while.

@@ -30,6 +30,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
 import javax.net.ssl.SSLSocketFactory;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -63,6 +64,15 @@ public final class OrgJwksRegistry implements SigningKeys, Closeable {
     public static final Duration MAX_STREAM_THREAD_WAIT = Duration.ofSeconds(1);
 
     /**
+     * How many key sets may be fetched ahead at once: enough to have every org of a typical deployment ready
+     * before its first event, few enough that thousands of tenants loaded at start-up do not open thousands of
+     * connections. Orgs beyond it are fetched on their first event.
+     */
+    static final int MAX_FETCHES_AHEAD = 16;
+
+    private final AtomicInteger fetchesAhead = new AtomicInteger();
+
+    /**
      * @param sslSocketFactory TLS for the JWKS requests; {@code null} uses the JVM's default trust settings, which
      *                         is what production wants (add a CA with the usual {@code javax.net.ssl.trustStore})
      */
@@ -84,6 +94,26 @@ public final class OrgJwksRegistry implements SigningKeys, Closeable {
     public KeyLookup find(TenantPolicy tenant, String keyId, JWSAlgorithm algorithm) {
         OrgKeySource source = sourcesByDomain.computeIfAbsent(tenant.domain(), domain -> newSource(tenant));
         return source.find(keyId, algorithm);
+    }
+
+    /**
+     * Starts reading the tenant's key set on a fetch thread, unless it was read recently, is being read, or its
+     * org failed within the rate-limit interval. Called when a tenant is configured, so that the key set is there
+     * before the tenant's first event and a stream thread does not wait for it; an org that hangs then hangs on
+     * a fetch thread while the stream threads are still starting.
+     */
+    public void fetchAhead(TenantPolicy tenant) {
+        if (fetchesAhead.incrementAndGet() > MAX_FETCHES_AHEAD) {
+            fetchesAhead.decrementAndGet();
+            return;
+        }
+        try {
+            OrgKeySource source = sourcesByDomain.computeIfAbsent(tenant.domain(), domain -> newSource(tenant));
+            source.fetchAhead().whenComplete((result, error) -> fetchesAhead.decrementAndGet());
+        } catch (RuntimeException e) {
+            fetchesAhead.decrementAndGet();
+            throw e;
+        }
     }
 
     private OrgKeySource newSource(TenantPolicy tenant) {
@@ -148,6 +178,9 @@ public final class OrgJwksRegistry implements SigningKeys, Closeable {
         private volatile Instant lastKeySetRead = Instant.MIN;
         private volatile JWKSet lastKeySet = new JWKSet();
         private volatile Instant quietUntil = Instant.MIN;
+        private volatile String whyQuiet = "";
+        /** Whether the last fetch failed: the next one is a probe nobody waits for. */
+        private volatile boolean lastFetchFailed;
 
         OrgKeySource(String domain) {
             this.domain = domain;
@@ -170,7 +203,7 @@ public final class OrgJwksRegistry implements SigningKeys, Closeable {
                 return cached;
             }
             KeyLookup result = clock.instant().isBefore(quietUntil)
-                    ? fromLastKeySet(selector, "its last fetch failed; the next try is after " + quietUntil)
+                    ? fromLastKeySet(selector, whyQuiet)
                     : throughTheFetcher(selector, algorithm);
             listener.onLookup(domain, result, false);
             return result;
@@ -185,18 +218,41 @@ public final class OrgJwksRegistry implements SigningKeys, Closeable {
             return keys.isEmpty() ? null : new KeyLookup.Found(keys.get(0));
         }
 
+        /** Starts a fetch nobody waits for yet, when the key set is not fresh and no fetch is running or due later. */
+        CompletableFuture<KeyLookup> fetchAhead() {
+            if (lastKeySetRead.isAfter(clock.instant().minus(settings.cacheTimeToLive()))
+                    || clock.instant().isBefore(quietUntil)) {
+                return CompletableFuture.completedFuture(null);
+            }
+            synchronized (this) {
+                if (inFlight == null || inFlight.result().isDone()) {
+                    // A selector any key matches: nimbus reads the whole key set, and a key found means it
+                    // does not refresh again at once as it would for a kid it cannot find.
+                    inFlight = newFetch(new JWKSelector(new JWKMatcher.Builder().build()), JWSAlgorithm.RS256);
+                }
+                return inFlight.result();
+            }
+        }
+
+        private Fetch newFetch(JWKSelector selector, JWSAlgorithm algorithm) {
+            long wait = lastFetchFailed ? 0 : streamThreadWait().toNanos();
+            return new Fetch(CompletableFuture.supplyAsync(() -> fetch(selector, algorithm), fetchers),
+                    System.nanoTime() + wait);
+        }
+
         /**
          * Asks the org through nimbus on a fetch thread, never on the caller's: the caller waits for the fetch at
          * most {@link #streamThreadWait()} from the fetch's start, then answers from what it has. One fetch per
-         * org is in flight at a time; other callers join it instead of starting their own.
+         * org is in flight at a time; other callers join it instead of starting their own. After a failed fetch the
+         * next one only probes whether the org is back: callers do not wait for it (their events are retried
+         * later), so an org that stays down costs the stream threads a wait once, not once per rate-limit interval.
          */
         private KeyLookup throughTheFetcher(JWKSelector selector, JWSAlgorithm algorithm) {
             Fetch fetch;
             boolean started = false;
             synchronized (this) {
                 if (inFlight == null || inFlight.result().isDone()) {
-                    inFlight = new Fetch(CompletableFuture.supplyAsync(() -> fetch(selector, algorithm), fetchers),
-                            System.nanoTime() + streamThreadWait().toNanos());
+                    inFlight = newFetch(selector, algorithm);
                     started = true;
                 }
                 fetch = inFlight;
@@ -206,8 +262,9 @@ public final class OrgJwksRegistry implements SigningKeys, Closeable {
                 result = fetch.result().get(Math.max(0, fetch.deadlineNanos() - System.nanoTime()),
                         TimeUnit.NANOSECONDS);
             } catch (TimeoutException e) {
-                return fromLastKeySet(selector, "a fetch has been running for more than "
-                        + streamThreadWait().toMillis() + " ms");
+                return fromLastKeySet(selector, lastFetchFailed
+                        ? "its last fetch failed and the fetch that checks whether it is back is still running"
+                        : "a fetch has been running for more than " + streamThreadWait().toMillis() + " ms");
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 return fromLastKeySet(selector, "interrupted while waiting for a fetch");
@@ -225,8 +282,12 @@ public final class OrgJwksRegistry implements SigningKeys, Closeable {
 
         private KeyLookup fetch(JWKSelector selector, JWSAlgorithm algorithm) {
             KeyLookup result = lookUp(selector, algorithm);
-            if (result instanceof KeyLookup.FetchFailed) {
-                quietUntil = clock.instant().plus(settings.rateLimit());
+            lastFetchFailed = result instanceof KeyLookup.FetchFailed;
+            if (lastFetchFailed) {
+                Instant nextTry = clock.instant().plus(settings.rateLimit());
+                // Built once per failure, not once per event of the org while it is down.
+                whyQuiet = "its last fetch failed; the next try is after " + nextTry;
+                quietUntil = nextTry;
             }
             return result;
         }

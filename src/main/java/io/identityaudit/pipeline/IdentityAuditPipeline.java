@@ -52,7 +52,8 @@ public final class IdentityAuditPipeline implements AutoCloseable {
                                               VerdictListener verdictListener, JwksListener jwksListener) {
         OrgJwksRegistry jwks = new OrgJwksRegistry(settings.jwks(), jwksTrust, Clock.systemUTC(), jwksListener);
         OktaIdTokenValidator validator = new OktaIdTokenValidator(settings.tokenRules(), jwks);
-        Topology topology = IdentityAuditTopology.build(settings, validator, configListener, verdictListener);
+        Topology topology = IdentityAuditTopology.build(settings, validator,
+                new KeySetsFetchedAhead(jwks, settings.domainPolicy(), configListener), verdictListener);
         KafkaStreams streams = new KafkaStreams(topology, runtime.streamsProperties());
         IdentityAuditPipeline pipeline = new IdentityAuditPipeline(streams, jwks);
         streams.setUncaughtExceptionHandler(error -> {

@@ -13,11 +13,16 @@ import io.identityaudit.demo.SimulatedOktaOrg;
 import io.identityaudit.testing.FixedHttpsServer;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -140,6 +145,93 @@ class OrgJwksRegistryTest {
             }
 
             assertThat(server.requests()).isEqualTo(requestsAfterFirst).isBetween(1, 2);
+        }
+    }
+
+    @Test
+    void onceAnOrgHasFailedTheNextFetchIsAProbeNobodyWaitsFor() throws Exception {
+        AtomicReference<Instant> now = new AtomicReference<>(Instant.parse("2026-11-26T10:00:00Z"));
+        Clock clock = new Clock() {
+            @Override
+            public ZoneId getZone() {
+                return ZoneOffset.UTC;
+            }
+
+            @Override
+            public Clock withZone(ZoneId zone) {
+                return this;
+            }
+
+            @Override
+            public Instant instant() {
+                return now.get();
+            }
+        };
+        try (FixedHttpsServer server = new FixedHttpsServer(tls).hang(KEYS);
+             OrgJwksRegistry registry = new OrgJwksRegistry(FAST, tls.clientContext().getSocketFactory(), clock)) {
+            TenantPolicy tenant = tenantOn(server.domain());
+            registry.find(tenant, "kid-1", JWSAlgorithm.RS256);
+            await().atMost(FETCH_BOUND).until(() -> ((KeyLookup.FetchFailed) registry.find(tenant, "kid-1",
+                    JWSAlgorithm.RS256)).detail().contains("its last fetch failed"));
+            int requestsBefore = server.requests();
+
+            now.set(now.get().plus(FAST.rateLimit()));
+            KeyLookup probe = timed(() -> registry.find(tenant, "kid-1", JWSAlgorithm.RS256), Duration.ofMillis(100));
+
+            assertThat(probe).isInstanceOf(KeyLookup.FetchFailed.class);
+            assertThat(((KeyLookup.FetchFailed) probe).detail()).contains("checks whether it is back");
+            await().atMost(FETCH_BOUND).until(() -> server.requests() > requestsBefore);
+        }
+    }
+
+    @Test
+    void keySetFetchedAheadAnswersTheFirstLookupWithoutAnotherRequest() throws Exception {
+        try (SimulatedOktaOrg fresh = SimulatedOktaOrg.start(tls);
+             OrgJwksRegistry registry = registry(FAST)) {
+            TenantPolicy tenant = tenantOn(fresh.domain());
+            registry.fetchAhead(tenant);
+            await().atMost(FETCH_BOUND).until(() -> fresh.keysRequests() == 1);
+
+            KeyLookup lookup = registry.find(tenant, fresh.signingKey().getKeyID(), JWSAlgorithm.RS256);
+            registry.fetchAhead(tenant);
+
+            assertThat(lookup).isInstanceOf(KeyLookup.Found.class);
+            assertThat(fresh.keysRequests()).as("one request: fetched ahead, then served from it").isEqualTo(1);
+        }
+    }
+
+    @Test
+    void aLookupJoinsTheFetchAheadOfAHangingOrgInsteadOfStartingAnother() throws Exception {
+        try (FixedHttpsServer server = new FixedHttpsServer(tls).hang(KEYS);
+             OrgJwksRegistry registry = registry(FAST)) {
+            TenantPolicy tenant = tenantOn(server.domain());
+            registry.fetchAhead(tenant);
+            await().atMost(FETCH_BOUND).until(() -> server.requests() == 1);
+
+            KeyLookup lookup = timed(() -> registry.find(tenant, "kid-1", JWSAlgorithm.RS256),
+                    registry.streamThreadWait().plusMillis(400));
+
+            assertThat(lookup).isInstanceOf(KeyLookup.FetchFailed.class);
+            assertThat(server.requests()).as("the lookup joined the fetch ahead").isEqualTo(1);
+        }
+    }
+
+    @Test
+    void fetchesAheadAreBoundedSoThousandsOfTenantsDoNotOpenThousandsOfConnections() throws Exception {
+        List<FixedHttpsServer> orgs = new ArrayList<>();
+        try (OrgJwksRegistry registry = registry(FAST)) {
+            for (int i = 0; i < OrgJwksRegistry.MAX_FETCHES_AHEAD + 4; i++) {
+                FixedHttpsServer hanging = new FixedHttpsServer(tls).hang(KEYS);
+                orgs.add(hanging);
+                registry.fetchAhead(tenantOn(hanging.domain()));
+            }
+            await().atMost(FETCH_BOUND).until(() -> orgs.stream().mapToInt(FixedHttpsServer::requests).sum()
+                    >= OrgJwksRegistry.MAX_FETCHES_AHEAD);
+
+            assertThat(orgs.stream().filter(o -> o.requests() > 0).count())
+                    .as("orgs asked ahead at once").isEqualTo(OrgJwksRegistry.MAX_FETCHES_AHEAD);
+        } finally {
+            orgs.forEach(FixedHttpsServer::close);
         }
     }
 

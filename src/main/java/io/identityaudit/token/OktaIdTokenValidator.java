@@ -6,7 +6,9 @@ import com.nimbusds.jose.JOSEException;
 import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.JWSHeader;
 import com.nimbusds.jose.JWSVerifier;
+import com.nimbusds.jose.crypto.RSASSAVerifier;
 import com.nimbusds.jose.crypto.factories.DefaultJWSVerifierFactory;
+import com.nimbusds.jose.crypto.impl.RSASSA;
 import com.nimbusds.jose.jwk.AsymmetricJWK;
 import com.nimbusds.jose.jwk.JWK;
 import com.nimbusds.jose.util.Base64URL;
@@ -15,12 +17,14 @@ import io.identityaudit.config.TenantPolicy;
 import io.identityaudit.config.TokenRules;
 import io.identityaudit.jwks.KeyLookup;
 import io.identityaudit.jwks.SigningKeys;
-import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.security.Signature;
 import java.text.ParseException;
 import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.Supplier;
 
 /**
  * Validates an Okta ID token against one tenant's configuration, as of the instant its event occurred.
@@ -42,7 +46,10 @@ public final class OktaIdTokenValidator {
     private final TokenRules rules;
     private final SigningKeys signingKeys;
     private final DefaultJWSVerifierFactory verifierFactory = new DefaultJWSVerifierFactory();
-    /** Tokens whose signature verified, per tenant: sessions send one token with every event. */
+    /**
+     * Tokens whose signature verified, per tenant: sessions send one token with every event. Keyed by the token's
+     * fingerprint, which every verdict needs anyway, so an entry keeps 64 characters instead of the whole token.
+     */
     private final Cache<CacheKey, GenuineToken> genuineTokens;
     /** Building a verifier turns the key's numbers into a JCA key; once per published key is enough. */
     private final Cache<JWK, JWSVerifier> verifiers = Caffeine.newBuilder().weakKeys().maximumSize(1_000).build();
@@ -62,11 +69,14 @@ public final class OktaIdTokenValidator {
     public OktaIdTokenValidator(TokenRules rules, SigningKeys signingKeys, int cacheSize) {
         this.rules = rules;
         this.signingKeys = signingKeys;
-        this.genuineTokens = Caffeine.newBuilder().maximumSize(cacheSize).build();
+        // Eviction runs on the stream thread that inserts: it is short, and handing it to the common pool would
+        // wake another thread for every new token on a machine with as few cores as stream threads.
+        this.genuineTokens = Caffeine.newBuilder().maximumSize(cacheSize).executor(Runnable::run).build();
     }
 
     public TokenVerdict validate(String token, TenantPolicy tenant, Instant at) {
-        CacheKey cacheKey = new CacheKey(token, tenant);
+        String fingerprint = TokenFingerprint.of(token);
+        CacheKey cacheKey = new CacheKey(fingerprint, tenant);
         GenuineToken known = genuineTokens.getIfPresent(cacheKey);
         if (known != null && stillPublished(known, tenant)) {
             try {
@@ -76,7 +86,7 @@ public final class OktaIdTokenValidator {
                 return refused.verdict;
             }
         }
-        Inspection inspection = new Inspection(TokenFingerprint.of(token));
+        Inspection inspection = new Inspection(fingerprint);
         try {
             return validate(token, tenant, at, inspection, cacheKey);
         } catch (RefusedException refused) {
@@ -91,11 +101,11 @@ public final class OktaIdTokenValidator {
     }
 
     private TokenVerdict validate(String token, TenantPolicy tenant, Instant at, Inspection in, CacheKey cacheKey) {
-        String[] parts = splitCompactJws(token, in);
-        Map<String, Object> headerJson = parseJson(parts[0], "header", in);
+        CompactJws jws = compactJws(token, in);
+        Map<String, Object> headerJson = parseJson(jws::header, "header", in);
         JWSAlgorithm algorithm = acceptedAlgorithm(headerJson, in);
-        JWSHeader header = jwsHeader(headerJson, parts[0], in);
-        Map<String, Object> claims = parseJson(parts[1], "payload", in);
+        JWSHeader header = jwsHeader(headerJson, jws.encodedHeader(), in);
+        Map<String, Object> claims = parseJson(jws::payload, "payload", in);
         in.issuer = claims.get("iss") instanceof String iss ? SafeText.cut(iss) : null;
         in.audience = stringList(claims.get("aud"));
         in.subject = claims.get("sub") instanceof String sub ? SafeText.cut(sub) : null;
@@ -105,21 +115,26 @@ public final class OktaIdTokenValidator {
         checkAudience(claims, tenant, in);
 
         JWK key = signingKey(tenant, header, algorithm, in);
-        verifySignature(parts, header, verifierFor(key, header, algorithm, in), in);
-        GenuineToken genuine = new GenuineToken(claims, header.getKeyID(), algorithm, key, in.snapshot());
-        genuineTokens.put(cacheKey, genuine);
+        verifySignature(jws, header, verifierFor(key, header, algorithm, in), in);
+        SignedClaims signed = signedClaims(claims);
+        genuineTokens.put(cacheKey, new GenuineToken(signed, header.getKeyID(), algorithm, key, in.snapshot()));
 
-        return acceptIfUserAndTimeValid(claims, header.getKeyID(), algorithm, at, in);
+        return acceptIfUserAndTimeValid(signed, header.getKeyID(), algorithm, at, in);
     }
 
     /** The checks that follow a verified signature, for every event, whether the token was cached or not. */
-    private TokenVerdict acceptIfUserAndTimeValid(Map<String, Object> claims, String keyId, JWSAlgorithm algorithm,
+    private TokenVerdict acceptIfUserAndTimeValid(SignedClaims claims, String keyId, JWSAlgorithm algorithm,
                                                   Instant at, Inspection in) {
-        String subject = checkSubject(claims, in);
-        Instant expiresAt = checkNotExpired(claims, at, in);
-        Instant issuedAt = checkAlreadyValid(claims, at, in);
-        return new TokenVerdict.Accepted(new IdTokenClaims(
-                subject,
+        checkSubject(claims, in);
+        checkNotExpired(claims.identity().expiresAt(), at, in);
+        checkAlreadyValid(claims, at, in);
+        return new TokenVerdict.Accepted(claims.identity(), keyId, algorithm.getName(), in.fingerprint);
+    }
+
+    /** Claims that passed {@link #requireIdTokenShape} and the iss and aud checks, read once for every event. */
+    private static SignedClaims signedClaims(Map<String, Object> claims) {
+        IdTokenClaims identity = new IdTokenClaims(
+                claims.get("sub") instanceof String sub ? sub : null,
                 (String) claims.get("iss"),
                 stringList(claims.get("aud")),
                 optionalString(claims, "azp"),
@@ -127,45 +142,28 @@ public final class OktaIdTokenValidator {
                 claims.get("email_verified") instanceof Boolean verified ? verified : null,
                 optionalString(claims, "name"),
                 optionalString(claims, "preferred_username"),
-                issuedAt,
-                expiresAt,
+                epochSeconds((Number) claims.get("iat")),
+                epochSeconds((Number) claims.get("exp")),
                 claims.get("auth_time") instanceof Number authTime ? epochSeconds(authTime) : null,
-                optionalString(claims, "jti")),
-                keyId, algorithm.getName(), in.fingerprint);
+                optionalString(claims, "jti"));
+        Instant notBefore = claims.get("nbf") instanceof Number nbf ? epochSeconds(nbf) : null;
+        return new SignedClaims(identity, claims.containsKey("sub"), notBefore);
     }
 
     // --- shape -----------------------------------------------------------------------------------------------
 
-    private String[] splitCompactJws(String token, Inspection in) {
-        if (token.length() > rules.maxTokenChars()) {
-            throw in.refuse(ErrorCode.MALFORMED_TOKEN, "the token is " + token.length()
-                    + " characters long, over the limit of " + rules.maxTokenChars());
+    private CompactJws compactJws(String token, Inspection in) {
+        try {
+            return CompactJws.split(token, rules.maxTokenChars());
+        } catch (CompactJws.Malformed malformed) {
+            throw in.refuse(ErrorCode.MALFORMED_TOKEN, malformed.getMessage());
         }
-        for (int i = 0; i < token.length(); i++) {
-            char c = token.charAt(i);
-            boolean base64url = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9')
-                    || c == '-' || c == '_' || c == '.';
-            if (!base64url) {
-                throw in.refuse(ErrorCode.MALFORMED_TOKEN, "the token contains a character that is not base64url "
-                        + "or '.' at position " + i + (c == ' ' || c == '\n' ? " (white space)" : ""));
-            }
-        }
-        String[] parts = token.split("\\.", -1);
-        if (parts.length == 5) {
-            throw in.refuse(ErrorCode.MALFORMED_TOKEN, "the token is encrypted (JWE, five parts); Okta ID tokens "
-                    + "are signed JWS with three parts");
-        }
-        if (parts.length != 3) {
-            throw in.refuse(ErrorCode.MALFORMED_TOKEN, "the token has " + parts.length
-                    + " dot-separated parts; a compact JWS has three");
-        }
-        return parts;
     }
 
-    private Map<String, Object> parseJson(String part, String name, Inspection in) {
+    private Map<String, Object> parseJson(Supplier<String> decodedPart, String name, Inspection in) {
         Map<String, Object> json;
         try {
-            json = JSONObjectUtils.parse(new Base64URL(part).decodeToString());
+            json = JSONObjectUtils.parse(decodedPart.get());
         } catch (ParseException | RuntimeException | StackOverflowError e) {
             json = null;
         }
@@ -325,16 +323,11 @@ public final class OktaIdTokenValidator {
         return verifier;
     }
 
-    private void verifySignature(String[] parts, JWSHeader header, JWSVerifier verifier, Inspection in) {
-        byte[] signingInput = (parts[0] + '.' + parts[1]).getBytes(StandardCharsets.US_ASCII);
-        Base64URL signature = new Base64URL(parts[2]);
+    private void verifySignature(CompactJws jws, JWSHeader header, JWSVerifier verifier, Inspection in) {
         boolean genuine;
         try {
-            // Only the canonical encoding: otherwise 16 spellings of one RS256 signature (unused low bits of the
-            // last character) would verify, and one genuine token would pass under 16 fingerprints.
-            genuine = Base64URL.encode(signature.decode()).toString().equals(parts[2])
-                    && verifier.verify(header, signingInput, signature);
-        } catch (JOSEException | RuntimeException e) {
+            genuine = jws.signatureIsCanonical() && verifies(jws, header, verifier);
+        } catch (GeneralSecurityException | JOSEException | RuntimeException e) {
             genuine = false;
         }
         in.signatureChecked = true;
@@ -345,39 +338,53 @@ public final class OktaIdTokenValidator {
         }
     }
 
+    /**
+     * For RSA keys (all Okta publishes), what {@link RSASSAVerifier#verify} does, on the signature as decoded once
+     * and the token's own bytes: nimbus would decode the signature again and needs the signing input copied. crit,
+     * the one header check it adds, is refused before. Other key types go through nimbus's verifier.
+     */
+    private static boolean verifies(CompactJws jws, JWSHeader header, JWSVerifier verifier)
+            throws GeneralSecurityException, JOSEException {
+        if (verifier instanceof RSASSAVerifier rsa) {
+            Signature check = RSASSA.getSignerAndVerifier(header.getAlgorithm(), rsa.getJCAContext().getProvider());
+            check.initVerify(rsa.getPublicKey());
+            jws.updateWithSigningInput(check);
+            return check.verify(jws.signature());
+        }
+        return verifier.verify(header, jws.signingInput(), new Base64URL(jws.encodedSignature()));
+    }
+
     // --- user and time -----------------------------------------------------------------------------------------
 
-    private String checkSubject(Map<String, Object> claims, Inspection in) {
-        if (!(claims.get("sub") instanceof String sub) || sub.isBlank()) {
-            throw in.refuse(ErrorCode.MISSING_SUBJECT, claims.containsKey("sub")
+    private void checkSubject(SignedClaims claims, Inspection in) {
+        String sub = claims.identity().subject();
+        if (sub == null || sub.isBlank()) {
+            throw in.refuse(ErrorCode.MISSING_SUBJECT, claims.hasSubjectClaim()
                     ? "the token's sub is not a non-empty string"
                     : "the token has no sub claim");
         }
-        return sub;
     }
 
-    private Instant checkNotExpired(Map<String, Object> claims, Instant at, Inspection in) {
-        Instant expiresAt = epochSeconds((Number) claims.get("exp"));
+    private void checkNotExpired(Instant expiresAt, Instant at, Inspection in) {
         if (!at.isBefore(expiresAt.plus(rules.clockSkew()))) {
             throw in.refuse(ErrorCode.TOKEN_EXPIRED, "the token expired at " + expiresAt + "; the event occurred at "
                     + at + " (clock skew allowed: " + rules.clockSkew().toSeconds() + " s)");
         }
-        return expiresAt;
     }
 
-    private Instant checkAlreadyValid(Map<String, Object> claims, Instant at, Inspection in) {
-        Instant issuedAt = epochSeconds((Number) claims.get("iat"));
+    private void checkAlreadyValid(SignedClaims claims, Instant at, Inspection in) {
+        Instant issuedAt = claims.identity().issuedAt();
         Instant latestAccepted = at.plus(rules.clockSkew());
         if (issuedAt.isAfter(latestAccepted)) {
             throw in.refuse(ErrorCode.TOKEN_NOT_YET_VALID, "the token was issued at " + issuedAt
                     + ", after the event occurred at " + at + " (clock skew allowed: "
                     + rules.clockSkew().toSeconds() + " s)");
         }
-        if (claims.get("nbf") instanceof Number nbf && epochSeconds(nbf).isAfter(latestAccepted)) {
-            throw in.refuse(ErrorCode.TOKEN_NOT_YET_VALID, "the token is not valid before " + epochSeconds(nbf)
+        Instant notBefore = claims.notBefore();
+        if (notBefore != null && notBefore.isAfter(latestAccepted)) {
+            throw in.refuse(ErrorCode.TOKEN_NOT_YET_VALID, "the token is not valid before " + notBefore
                     + "; the event occurred at " + at);
         }
-        return issuedAt;
     }
 
     // --- helpers -----------------------------------------------------------------------------------------------
@@ -402,11 +409,12 @@ public final class OktaIdTokenValidator {
         return null;
     }
 
-    private record CacheKey(String token, TenantPolicy tenant) {
+    /** The token's SHA-256 fingerprint: equal fingerprints mean the same token. */
+    private record CacheKey(String fingerprint, TenantPolicy tenant) {
     }
 
-    /** A token whose signature verified with {@code key}; its claims are never modified after parsing. */
-    private record GenuineToken(Map<String, Object> claims, String keyId, JWSAlgorithm algorithm, JWK key,
+    /** A token whose signature verified with {@code key}, with what later events carrying it need. */
+    private record GenuineToken(SignedClaims claims, String keyId, JWSAlgorithm algorithm, JWK key,
                                 Inspection read) {
 
         /** A fresh copy per event: a refusal must not share state with another thread's. */

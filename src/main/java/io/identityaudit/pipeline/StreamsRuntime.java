@@ -52,6 +52,10 @@ public record StreamsRuntime(String applicationId, String bootstrapServers, Path
         props.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG, "true");
         // Outputs are small (no token, bounded details); a failed send must not be skipped under exactly-once.
         props.put(StreamsConfig.producerPrefix(ProducerConfig.ACKS_CONFIG), "all");
+        // A task reads the session events and the retry topic, which are independent: it must never idle on
+        // one of them (the default waits to fetch retries already on the broker before judging new events, so
+        // one org's retries would slow every tenant's events on the partition).
+        props.put(StreamsConfig.MAX_TASK_IDLE_MS_CONFIG, StreamsConfig.MAX_TASK_IDLE_MS_DISABLED);
         // A new application starts with the oldest events still retained, so none is left unjudged.
         props.put(StreamsConfig.consumerPrefix(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG), "earliest");
         props.putAll(kafkaOverrides);

@@ -61,6 +61,7 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.config.TopicConfig;
+import org.apache.kafka.streams.CloseOptions;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
 import org.slf4j.Logger;
@@ -97,6 +98,7 @@ public final class EndToEndBench {
     private static final Duration START_TIMEOUT = Duration.ofSeconds(120);
     private static final Duration READ_BACK_TIMEOUT = Duration.ofSeconds(120);
     private static final Duration SETTLE = Duration.ofMillis(500);
+    private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(60);
     /** Tokens live an hour; a latency run later than this after minting gets freshly minted ones. */
     private static final Duration TOKEN_REUSE_LIMIT = Duration.ofMinutes(45);
     private static final Duration CONFIG_AGE = Duration.ofMinutes(1);
@@ -339,11 +341,11 @@ public final class EndToEndBench {
                 streams.start();
                 instances.add(streams);
             }
-            return app(instances, KafkaStreams::state, streams -> {
+            return app(instances, streams -> streams, streams -> {
                 KafkaStreams.State state = streams.state();
                 return state == KafkaStreams.State.ERROR || state == KafkaStreams.State.PENDING_ERROR
                         || state == KafkaStreams.State.NOT_RUNNING;
-            }, streams -> streams.close(Duration.ofSeconds(30)));
+            }, streams -> streams.close(leavingGroup(CLOSE_TIMEOUT)));
         }, () -> 0, () -> 0, () -> true);
         Map<String, Long> counts = readBack(List.of(output), record -> "records");
         long records = counts.getOrDefault("records", 0L);
@@ -351,8 +353,15 @@ public final class EndToEndBench {
                 String.format(Locale.ROOT, "%,d of %,d records", records, events));
     }
 
-    private static <T> App app(List<T> instances, Function<T, KafkaStreams.State> state, Predicate<T> failed,
+    /** Leaving the group hands the partitions to the other instances at once, as the pipeline does. */
+    private static CloseOptions leavingGroup(Duration timeout) {
+        return CloseOptions.timeout(timeout)
+                .withGroupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP);
+    }
+
+    private static <T> App app(List<T> instances, Function<T, KafkaStreams> streams, Predicate<T> failed,
                                Consumer<T> close) {
+        Function<T, KafkaStreams.State> state = instance -> streams.apply(instance).state();
         return new App() {
             @Override
             public KafkaStreams.State state() {
@@ -367,6 +376,10 @@ public final class EndToEndBench {
 
             @Override
             public void close() {
+                // Every instance starts shutting down at once. One after the other, the later ones would sit in the
+                // rebalance the first one's leaving started, and could outlast their close timeout and stay
+                // running after the broker is gone.
+                instances.forEach(instance -> streams.apply(instance).close(leavingGroup(Duration.ZERO)));
                 instances.forEach(close);
             }
         };
@@ -404,7 +417,7 @@ public final class EndToEndBench {
         try {
             Step step = measure(label, BenchReport.PIPELINE, applicationId, input, events,
                     () -> app(startPipelines(settings, applicationId, observability, verdicts),
-                            IdentityAuditPipeline::state, IdentityAuditPipeline::isStopped,
+                            IdentityAuditPipeline::streams, IdentityAuditPipeline::isStopped,
                             IdentityAuditPipeline::close),
                     verdicts::judgingNanos, verdicts::retries, () -> verdicts.finals() >= events);
             Map<String, Long> counts = readBack(List.of(topics.verified(), topics.rejected()), record ->
@@ -527,7 +540,7 @@ public final class EndToEndBench {
                 settings.domainPolicy())) {
             VerdictProbe verdicts = new VerdictProbe(observability.pipelineMetrics());
             List<IdentityAuditPipeline> instances = startPipelines(settings, applicationId, observability, verdicts);
-            try (App running = app(instances, IdentityAuditPipeline::state, IdentityAuditPipeline::isStopped,
+            try (App running = app(instances, IdentityAuditPipeline::streams, IdentityAuditPipeline::isStopped,
                     IdentityAuditPipeline::close)) {
                 for (IdentityAuditPipeline instance : instances) {
                     if (!instance.awaitRunning(START_TIMEOUT)) {

@@ -7,6 +7,7 @@ import io.identityaudit.config.Topics;
 import io.identityaudit.demo.DemoTenants;
 import io.identityaudit.demo.DemoTraffic;
 import io.identityaudit.demo.LoopbackTls;
+import io.identityaudit.demo.OpenedResources;
 import io.identityaudit.demo.OutcomeTable;
 import io.identityaudit.demo.OutcomeTally;
 import io.identityaudit.demo.ProgressLine;
@@ -33,9 +34,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayDeque;
 import java.util.Comparator;
-import java.util.Deque;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
@@ -142,7 +141,7 @@ final class DemoCommand implements Callable<Integer> {
         Path dataDir = dataDirGiven ? runtime.dataDir.toAbsolutePath()
                 : Files.createTempDirectory("identity-audit-demo-").toAbsolutePath();
         ShutdownSignal signal = root.installShutdownSignal();
-        Deque<AutoCloseable> opened = new ArrayDeque<>();
+        OpenedResources opened = new OpenedResources();
         int exitCode = ExitCode.FAILED;
         try {
             exitCode = run(out, err, dataDir, dataDirGiven, signal, opened);
@@ -152,7 +151,7 @@ final class DemoCommand implements Callable<Integer> {
             log.error("The demo failed", e);
             return ExitCode.FAILED;
         } finally {
-            closeAll(opened);
+            opened.close();
             if (!dataDirGiven) {
                 deleteRecursively(dataDir);
             }
@@ -177,14 +176,14 @@ final class DemoCommand implements Callable<Integer> {
     }
 
     private int run(PrintWriter out, PrintWriter err, Path dataDir, boolean dataDirGiven, ShutdownSignal signal,
-                    Deque<AutoCloseable> opened) throws Exception {
+                    OpenedResources opened) throws Exception {
         out.printf("identity-audit demo: %d events at %d per second through the real pipeline. Ctrl-C stops it.%n",
                 events, rate);
 
         // Both orgs share one certificate, so one client setup trusts both, and nothing else.
         LoopbackTls tls = LoopbackTls.create();
-        SimulatedOktaOrg org = open(opened, SimulatedOktaOrg.start(tls));
-        SimulatedOktaOrg downOrg = open(opened, SimulatedOktaOrg.start(tls));
+        SimulatedOktaOrg org = opened.open(SimulatedOktaOrg.start(tls));
+        SimulatedOktaOrg downOrg = opened.open(SimulatedOktaOrg.start(tls));
         downOrg.failWith(OUTAGE_STATUS);
         DemoTenants tenants = new DemoTenants(org, downOrg, Instant.now().minus(CONFIG_AGE));
         out.printf("Simulated Okta orgs on loopback over HTTPS, trusted by this demo only: %s (healthy), %s "
@@ -208,7 +207,7 @@ final class DemoCommand implements Callable<Integer> {
             long brokerStart = System.nanoTime();
             EmbeddedKafkaBroker broker;
             try {
-                broker = open(opened, EmbeddedKafkaBroker.start(kafkaDir, runtime.embeddedPort));
+                broker = opened.open(EmbeddedKafkaBroker.start(kafkaDir, runtime.embeddedPort));
             } catch (IllegalStateException e) {
                 err.printf("identity-audit demo: %s%nIf the port is taken, run the demo on any free port: "
                         + "identity-audit demo --embedded-port 0%n", e.getMessage());
@@ -224,15 +223,15 @@ final class DemoCommand implements Callable<Integer> {
                     topics.rejected());
         }
 
-        Producer<String, byte[]> producer = open(opened,
+        Producer<String, byte[]> producer = opened.open(
                 new KafkaProducer<>(TrafficProducer.producerProperties(bootstrap)));
         saveTenants(out, producer, topics, tenants);
 
         long pipelineStart = System.nanoTime();
-        Observability observability = open(opened,
+        Observability observability = opened.open(
                 new Observability(metrics.tenantLabels(), settings.domainPolicy()));
         PipelineMetrics meters = observability.pipelineMetrics();
-        IdentityAuditPipeline running = open(opened, IdentityAuditPipeline.start(settings,
+        IdentityAuditPipeline running = opened.open(IdentityAuditPipeline.start(settings,
                 streamsRuntime(bootstrap, dataDir), org.trustingSocketFactory(), meters, meters, meters));
         observability.bind(running.streams());
         String metricsUrl = serveMetrics(err, observability, running);
@@ -247,11 +246,10 @@ final class DemoCommand implements Callable<Integer> {
         out.printf(Locale.ROOT, "Pipeline running after %.1f s (application id %s, exactly-once).%n",
                 seconds(pipelineStart), runtime.applicationId);
 
-        VerdictReader reader = open(opened, new VerdictReader(bootstrap, topics));
+        VerdictReader reader = opened.open(new VerdictReader(bootstrap, topics));
         DemoTraffic traffic = new DemoTraffic(tenants, events, Clock.systemUTC(), new Random());
         OutcomeTally tally = new OutcomeTally(traffic.intended());
-        TrafficProducer sender = open(opened,
-                new TrafficProducer(producer, topics.sessionEvents(), traffic, rate, tally));
+        TrafficProducer sender = opened.open(new TrafficProducer(producer, topics.sessionEvents(), traffic, rate, tally));
         out.printf("Sending %d events to %s and reading the verdicts from %s and %s (read_committed):%n", events,
                 topics.sessionEvents(), topics.verified(), topics.rejected());
         out.flush();
@@ -430,23 +428,6 @@ final class DemoCommand implements Callable<Integer> {
                 : Runtime.getRuntime().availableProcessors();
         // The demo's own broker: Kafka properties from a config file are meant for a real cluster, not for it.
         return new StreamsRuntime(runtime.applicationId, bootstrap, stateDir, threads, Map.of());
-    }
-
-    private static <T extends AutoCloseable> T open(Deque<AutoCloseable> opened, T resource) {
-        opened.push(resource);
-        return resource;
-    }
-
-    /** Closes in reverse order of opening: sender, reader, pipeline (it commits), producer, broker, orgs. */
-    private static void closeAll(Deque<AutoCloseable> opened) {
-        while (!opened.isEmpty()) {
-            AutoCloseable resource = opened.pop();
-            try {
-                resource.close();
-            } catch (Exception e) {
-                log.warn("Closing {} failed: {}", resource.getClass().getSimpleName(), e.toString());
-            }
-        }
     }
 
     /** Binding is the only reliable test: a broker listening on 0.0.0.0 or 127.0.0.1 makes it fail. */

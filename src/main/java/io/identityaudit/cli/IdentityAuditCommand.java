@@ -14,7 +14,7 @@ import picocli.CommandLine.Model.CommandSpec;
         description = "Verifies the Okta ID tokens carried by widget session events, tenant by tenant, and writes "
                 + "an audit trail of verified identities and rejections to Kafka.",
         subcommands = {RunCommand.class, DemoCommand.class, TenantsCommand.class, TestConnectionCommand.class,
-                ExplainTokenCommand.class},
+                ExplainTokenCommand.class, BenchCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {
                 "0:done / token verified / org reachable",

@@ -16,6 +16,11 @@ public final class ShutdownSignal {
     public static ShutdownSignal install() {
         ShutdownSignal signal = new ShutdownSignal();
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            if (signal.finished.getCount() == 0) {
+                // The command ended before the JVM began exiting: a normal exit (System.exit with the command's
+                // code, or the end of a test JVM that ran commands), whose status must stay the JVM's own.
+                return;
+            }
             signal.byHook = true;
             signal.requested.countDown();
             try {

@@ -14,21 +14,18 @@ public final class ProgressLine {
     private static final long TERMINAL_REDRAW_NANOS = Duration.ofMillis(100).toNanos();
     private static final long PLAIN_LINE_NANOS = Duration.ofSeconds(3).toNanos();
 
-    private final PrintWriter out;
-    private final boolean terminal;
+    private final StatusLine line;
     private final String separator;
     private final int total;
     private long lastShown;
     private boolean shownOnce;
-    private int lastWidth;
 
     /**
      * @param terminal redraw one line in place
      * @param unicode  the output can show a middle dot; otherwise a bar separates the figures
      */
     public ProgressLine(PrintWriter out, boolean terminal, boolean unicode, int total) {
-        this.out = out;
-        this.terminal = terminal;
+        this.line = new StatusLine(out, terminal);
         this.separator = unicode ? " \u00b7 " : " | ";
         this.total = total;
     }
@@ -36,37 +33,23 @@ public final class ProgressLine {
     /** Shows the figures if it is time to (often on a terminal, every few seconds otherwise). */
     public void update(int produced, int verified, int rejected, Duration elapsed) {
         long now = System.nanoTime();
-        long interval = terminal ? TERMINAL_REDRAW_NANOS : PLAIN_LINE_NANOS;
+        long interval = line.terminal() ? TERMINAL_REDRAW_NANOS : PLAIN_LINE_NANOS;
         if (shownOnce && now - lastShown < interval) {
             return;
         }
         shownOnce = true;
         lastShown = now;
-        draw(text(produced, verified, rejected, elapsed));
+        line.draw(text(produced, verified, rejected, elapsed));
     }
 
     /** Shows the final figures and ends the line. */
     public void finish(int produced, int verified, int rejected, Duration elapsed) {
-        draw(text(produced, verified, rejected, elapsed));
-        if (terminal) {
-            out.println();
-        }
-        out.flush();
+        line.draw(text(produced, verified, rejected, elapsed));
+        line.end();
     }
 
     public String text(int produced, int verified, int rejected, Duration elapsed) {
         return String.format(Locale.ROOT, "produced %d/%d%sverified %d%srejected %d%s%.1f s", produced, total,
                 separator, verified, separator, rejected, separator, elapsed.toMillis() / 1000.0);
-    }
-
-    private void draw(String line) {
-        if (terminal) {
-            // Pad with spaces so that a shorter line fully covers the previous one.
-            out.print("\r" + line + " ".repeat(Math.max(0, lastWidth - line.length())));
-            lastWidth = line.length();
-        } else {
-            out.println(line);
-        }
-        out.flush();
     }
 }

@@ -9,7 +9,7 @@ class CommandHelpTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"tenants", "tenants put", "tenants get", "tenants list", "tenants delete",
-            "test-connection", "explain-token"})
+            "test-connection", "explain-token", "bench"})
     void everyCommandPrintsItsHelpAndExitsZero(String command) {
         String[] args = (command + " --help").split(" ");
 

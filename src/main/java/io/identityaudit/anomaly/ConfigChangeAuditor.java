@@ -27,8 +27,9 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * Compares each record on the tenant config topic with the tenant's previous config (kept in a changelogged
  * store) and writes what changed as a {@link TenantConfigChange}: created, client ID or domain or provider
  * changed, disabled, enabled, deleted, invalid. A change of domain or client ID is also a LOW
- * {@code TENANT_CONFIG_CHANGE} anomaly, since it redirects where the tenant's tokens come from. The same version
- * delivered again changes nothing and writes nothing.
+ * {@code TENANT_CONFIG_CHANGE} anomaly, since it redirects where the tenant's tokens come from. A record delivered
+ * again (the same bytes and timestamp as one of the tenant's last {@value AuditedTenant#REMEMBERED_RECORDS}) writes
+ * nothing.
  */
 final class ConfigChangeAuditor implements Processor<String, byte[], String, byte[]> {
 
@@ -56,12 +57,23 @@ final class ConfigChangeAuditor implements Processor<String, byte[], String, byt
         if (tenantId == null) {
             return;
         }
-        byte[] stored = lastConfigs.get(tenantId);
-        TenantSsoConfig before = stored == null ? null : Contracts.TENANT_CONFIG.decode(stored);
+        AuditedTenant tenant = AuditedTenant.fromBytes(lastConfigs.get(tenantId));
+        long recordHash = Anomalies.eventHash(record.timestamp() + "|" + (record.value() == null ? "tombstone"
+                : java.util.HexFormat.of().formatHex(record.value())));
+        if (tenant.alreadyAudited(recordHash)) {
+            return;
+        }
+        tenant.audited(recordHash);
+        audit(tenantId, tenant, record);
+        lastConfigs.put(tenantId, tenant.toBytes());
+    }
+
+    private void audit(String tenantId, AuditedTenant tenant, Record<String, byte[]> record) {
+        TenantSsoConfig before = tenant.config;
         Instant recordTime = Instant.ofEpochMilli(record.timestamp());
         if (record.value() == null) {
             if (before != null) {
-                lastConfigs.delete(tenantId);
+                tenant.config = null;
                 emit(change(tenantId, List.of(ConfigChangeType.DELETED), before, null, recordTime, null, null));
             }
             return;
@@ -79,10 +91,7 @@ final class ConfigChangeAuditor implements Processor<String, byte[], String, byt
                     "its tenantId " + SafeText.quote(after.getTenantId()) + " differs from its key; it is ignored"));
             return;
         }
-        if (before != null && before.equals(after)) {
-            return;
-        }
-        lastConfigs.put(tenantId, Contracts.TENANT_CONFIG.encode(after));
+        tenant.config = after;
         List<ConfigChangeType> changes = changes(before, after);
         String invalidReason = null;
         if (TenantConfigCheck.of(after, domainPolicy) instanceof TenantConfigCheck.Unusable unusable) {

@@ -233,7 +233,8 @@ final class DemoCommand implements Callable<Integer> {
                 new Observability(metrics.tenantLabels(), settings.domainPolicy()));
         PipelineMetrics meters = observability.pipelineMetrics();
         IdentityAuditPipeline running = open(opened, IdentityAuditPipeline.start(settings,
-                streamsRuntime(bootstrap, dataDir), org.trustingSocketFactory(), meters, meters, meters));
+                streamsRuntime(bootstrap, dataDir), org.trustingSocketFactory(), meters, meters, meters,
+                meters));
         observability.bind(running.streams());
         String metricsUrl = serveMetrics(err, observability, running);
         if (!awaitRunning(running, signal)) {

@@ -74,7 +74,8 @@ final class RunCommand implements Callable<Integer> {
             }
             StreamsRuntime streams = runtime.streamsRuntime(bootstrap, kafkaProperties);
             PipelineMetrics meters = observability.pipelineMetrics();
-            running = IdentityAuditPipeline.start(settings, streams, pipeline.jwksTrust(), meters, meters, meters);
+            running = IdentityAuditPipeline.start(settings, streams, pipeline.jwksTrust(), meters, meters, meters,
+                    meters);
             observability.bind(running.streams());
             printWelcome(out, bootstrap, settings);
             if (metrics.enabled) {

@@ -41,7 +41,8 @@ public final class AnomalyTopology {
                     Serdes.String(), Serdes.ByteArray()));
         }
         verdicts
-                .process(() -> new SignalExtractor(tenantStoreName, settings.topics().retries(), detectors),
+                .process(() -> new SignalExtractor(tenantStoreName, settings.topics().retries(), detectors,
+                                settings.anomalies().retention()),
                         Named.as("anomaly-signals"), SignalExtractor.LEARNT_STORE)
                 .repartition(Repartitioned.with(Serdes.String(), Contracts.serde(Contracts.ANOMALY_SIGNAL))
                         .withName(SIGNALS_TOPIC))

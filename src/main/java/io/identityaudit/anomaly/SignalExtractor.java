@@ -11,6 +11,7 @@ import io.identityaudit.token.ErrorCode;
 import io.identityaudit.topology.TenantDirectory;
 import io.identityaudit.topology.Verdict;
 import java.nio.ByteBuffer;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
@@ -33,14 +34,16 @@ public final class SignalExtractor implements Processor<String, Verdict, String,
     private final String tenantStoreName;
     private final String retryTopic;
     private final List<Detector> detectors;
+    private final Duration relearnAfter;
     private ProcessorContext<String, AnomalySignal> context;
     private TenantDirectory tenants;
     private KeyValueStore<String, Long> learnt;
 
-    SignalExtractor(String tenantStoreName, String retryTopic, List<Detector> detectors) {
+    SignalExtractor(String tenantStoreName, String retryTopic, List<Detector> detectors, Duration retention) {
         this.tenantStoreName = tenantStoreName;
         this.retryTopic = retryTopic;
         this.detectors = detectors;
+        this.relearnAfter = retention.dividedBy(2);
     }
 
     @Override
@@ -116,11 +119,19 @@ public final class SignalExtractor implements Processor<String, Verdict, String,
                 audience, lateBy, streamTime, newKey, newClient);
     }
 
+    /**
+     * True when the fact is new on this partition, or was last told longer than half the detectors' retention ago
+     * (event time): a detector that dropped a quiet key's state learns it again.
+     */
     private boolean learn(String fact, Instant at) {
-        if (learnt.get(fact) != null) {
+        Long told = learnt.get(fact);
+        long now = at.toEpochMilli();
+        if (told != null && now >= told && now - told < relearnAfter.toMillis()) {
             return false;
         }
-        learnt.put(fact, at.toEpochMilli());
-        return true;
+        if (told == null || now > told) {
+            learnt.put(fact, now);
+        }
+        return told == null || now > told;
     }
 }

@@ -9,7 +9,10 @@ import java.util.Objects;
  *
  * @param replayWindow          token replay: window per token fingerprint. 9 minutes: the issue's example
  * @param replayMinSessions     token replay: distinct widget sessions that used one token. 4: the issue's example
- * @param replayMinIps          token replay: distinct client IPs that used one token. 2: the issue's example
+ * @param replayMinIps          token replay: distinct client IPs that used one token. 2: the issue's example.
+ *                              (The stolen-token condition, a new IP together with another user agent after the
+ *                              token was accepted, has no threshold: it follows Panther's "Okta Potentially Stolen
+ *                              Session" rule, with the IP in place of Panther's ASN.)
  * @param forgeryWindow         forgery: window per tenant. 10 minutes: chosen, so that a burst is one record
  * @param forgeryBurstPerTenant forgery: attempts per tenant in a window that make it a burst (HIGH). 5: chosen
  * @param forgeryBurstPerIp     forgery: attempts from one client IP at one tenant that make it a burst. 3: chosen
@@ -23,9 +26,13 @@ import java.util.Objects;
  *                              is a spike. 3.5: the outlier cut-off recommended by Iglewicz and Hoaglin for the
  *                              modified z-score
  * @param subjectWindow         subject under attack: window per (tenant, subject). 15 minutes: the issue's example
- * @param subjectMinRejections  subject under attack: rejections for one subject. 10: the issue's example
- * @param clientWindow          one client, many identities: window per client IP. 10 minutes: chosen
- * @param clientMinSubjects     distinct rejected subjects from one client IP. 5: chosen
+ * @param subjectMinRejections  subject under attack: rejections for one subject. 10: the issue's example, and the
+ *                              number of failed attempts after which Okta's default policy locks an account (as
+ *                              Elastic's "Attempts to Brute Force an Okta User Account" rule notes)
+ * @param clientWindow          one client, many identities: window per client IP. 5 minutes: Splunk's "Okta
+ *                              Multiple Users Failing To Authenticate From Ip"
+ * @param clientMinSubjects     distinct rejected subjects from one client IP. 11 ("more than 10"): the same
+ *                              Splunk search
  * @param clientMinTenants      distinct tenants at which one client IP was rejected. 3: chosen
  * @param crossTenantWindow     cross-tenant token: window per client ID. 1 hour: chosen, the lifetime of an Okta
  *                              ID token
@@ -60,7 +67,7 @@ public record AnomalyThresholds(
             Duration.ofMinutes(10), 5, 3,
             Duration.ofMinutes(5), 12, 20, 3.5,
             Duration.ofMinutes(15), 10,
-            Duration.ofMinutes(10), 5, 3,
+            Duration.ofMinutes(5), 11, 3,
             Duration.ofHours(1),
             Duration.ofMinutes(5), 3,
             Duration.ofMinutes(15), 10, 3,

@@ -382,8 +382,8 @@ class AnomalyDetectionTest {
     class OneClientManyIdentities {
 
         @Test
-        void oneIpRejectedForFiveUsersIsCredentialStuffing() {
-            for (int i = 0; i < 5; i++) {
+        void oneIpRejectedForElevenUsersIsCredentialStuffing() {
+            for (int i = 0; i < 11; i++) {
                 Instant at = T0.plusSeconds(10L * i);
                 send(event("acme", otherApp("00uSTUFF" + i, at), at, ip(50), "python-requests/2.32.3"));
             }
@@ -393,10 +393,20 @@ class AnomalyDetectionTest {
             assertThat(anomalies).singleElement().satisfies(a -> {
                 assertThat(a.getKind()).isEqualTo(AnomalyKind.CLIENT_MANY_IDENTITIES);
                 assertThat(a.getKey()).isEqualTo("ip:" + ip(50));
-                assertThat(a.getObserved()).isEqualTo(5.0);
+                assertThat(a.getObserved()).isEqualTo(11.0);
                 assertThat(a.getSeverity()).isEqualTo(AnomalySeverity.MEDIUM);
             });
             assertRedeliveryAndReplayAreStable(anomalies);
+        }
+
+        @Test
+        void oneIpRejectedForTenUsersIsNot() {
+            for (int i = 0; i < 10; i++) {
+                Instant at = T0.plusSeconds(10L * i);
+                send(event("acme", otherApp("00uSTUFF" + i, at), at, ip(50), BROWSER));
+            }
+
+            assertThat(anomalies()).isEmpty();
         }
 
         @Test

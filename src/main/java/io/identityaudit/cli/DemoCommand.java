@@ -410,6 +410,8 @@ final class DemoCommand implements Callable<Integer> {
         out.printf("  verified out:    %s (Avro VerifiedIdentity, key = session id)%n", topics.verified());
         out.printf("  rejected out:    %s (Avro IdentityRejection with errorCode, detail and hint)%n",
                 topics.rejected());
+        out.printf("  anomalies out:   %s (Avro SecurityAnomaly); config audit: %s%n", topics.anomalies(),
+                topics.configChanges());
         out.printf("  data directory:  %s%s%n", dataDir, dataDirGiven ? ""
                 : " (temporary: deleted when the demo ends; --data-dir DIR keeps the data)");
         out.printf("  Okta orgs:       %s (healthy), %s (answers %d), up while the demo runs%n", org.issuer(),

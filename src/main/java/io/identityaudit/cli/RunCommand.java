@@ -122,6 +122,8 @@ final class RunCommand implements Callable<Integer> {
                 settings.topics().tenantConfigs(), bootstrap);
         out.printf("  verified out:     %s%n", settings.topics().verified());
         out.printf("  rejected out:     %s%n", settings.topics().rejected());
+        out.printf("  anomalies out:    %s; config audit out: %s%n", settings.topics().anomalies(),
+                settings.topics().configChanges());
         out.printf("  produce events with any Kafka client, e.g. kcat -b %s -t %s -P ...%n", bootstrap,
                 settings.topics().sessionEvents());
         out.println("Stop with Ctrl-C (or SIGTERM): Streams commits and closes cleanly.");

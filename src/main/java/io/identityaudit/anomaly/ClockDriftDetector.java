@@ -9,9 +9,10 @@ import java.time.Duration;
 import java.util.List;
 
 /**
- * Clock drift, per tenant: genuine tokens refused as TOKEN_EXPIRED or TOKEN_NOT_YET_VALID, for several distinct
- * users in one window. Many users at once points at a clock (the session service's, or occurredAt stamping),
- * not at one stale browser tab.
+ * Clock drift, per tenant: genuine tokens refused as TOKEN_EXPIRED or TOKEN_NOT_YET_VALID close to the boundary
+ * (a few minutes past exp, or before iat), for several distinct users in one window. Many users just beyond the
+ * boundary at once points at a clock (the session service's, or occurredAt stamping), not at stale tokens, which
+ * are refused long after their expiry.
  */
 final class ClockDriftDetector implements Detector {
 
@@ -39,10 +40,12 @@ final class ClockDriftDetector implements Detector {
     @Override
     public List<AnomalySignal> signals(VerdictFacts facts) {
         if (facts.domain() == null || !facts.rejectedWith(ErrorCode.TOKEN_EXPIRED.name(),
-                ErrorCode.TOKEN_NOT_YET_VALID.name())) {
+                ErrorCode.TOKEN_NOT_YET_VALID.name()) || facts.pastBoundary() == null
+                || facts.pastBoundary().compareTo(thresholds.driftBoundary()) > 0) {
             return List.of();
         }
-        return List.of(facts.signal(this, "tenant:" + facts.tenantId()).build());
+        return List.of(facts.signal(this, "tenant:" + facts.tenantId())
+                .setValue(facts.pastBoundary().toMillis() / 1000.0).build());
     }
 
     @Override
@@ -50,11 +53,13 @@ final class ClockDriftDetector implements Detector {
         int rejections = tally.increment("rejections");
         int subjects = tally.addDistinct("subject", signal.getSubjectHash());
         tally.addDistinct("code", signal.getErrorCode());
+        tally.counters.put("maxSecondsPast", Math.max(tally.count("maxSecondsPast"), (int) signal.getValue()));
         if (rejections < thresholds.driftMinRejections() || subjects < thresholds.driftMinSubjects()) {
             return List.of();
         }
         return List.of(new Finding(kind(), "drift", signal.getTenantId(), AnomalySeverity.LOW, rejections, null,
                 thresholds.driftMinRejections(), rejections + " genuine tokens of " + subjects + " users were refused "
-                + "for their time claims (" + String.join(", ", tally.distinct.get("code")) + ") in the window"));
+                + "for their time claims (" + String.join(", ", tally.distinct.get("code")) + ") at most "
+                + tally.count("maxSecondsPast") + " s beyond them, in the window"));
     }
 }

@@ -77,7 +77,7 @@ public final class SignalExtractor implements Processor<String, Verdict, String,
             VerifiedIdentity id = verified.identity();
             return facts(id.getEventId(), id.getTenantId(), id.getSessionId(), id.getReferenceTime(), null,
                     id.getClientIp(), id.getUserAgent(), id.getTokenFingerprint(), id.getSubject(),
-                    id.getSigningKeyId(), id.getIssuer(), id.getAudience());
+                    id.getSigningKeyId(), id.getIssuer(), id.getAudience(), null);
         }
         if (verdict instanceof Verdict.Rejected rejected) {
             IdentityRejection r = rejected.rejection();
@@ -87,7 +87,7 @@ public final class SignalExtractor implements Processor<String, Verdict, String,
             Instant occurredAt = r.getReferenceTime() == null ? verdict.timestamp() : r.getReferenceTime();
             return facts(r.getEventId(), r.getTenantId(), r.getSessionId(), occurredAt, r.getErrorCode(),
                     r.getClientIp(), r.getUserAgent(), r.getTokenFingerprint(), r.getUnverifiedSubject(),
-                    r.getTokenKeyId(), r.getUnverifiedIssuer(), r.getUnverifiedAudience());
+                    r.getTokenKeyId(), r.getUnverifiedIssuer(), r.getUnverifiedAudience(), pastBoundary(r, occurredAt));
         }
         // A retry: the event waits for its org's key set. Only the JWKS outage detector cares, and only for the
         // event's identity and tenant; the token it carries is not looked at.
@@ -97,12 +97,13 @@ public final class SignalExtractor implements Processor<String, Verdict, String,
         WidgetSessionEvent event = Contracts.SESSION_EVENT.decode(copy);
         return facts(event.getEventId(), event.getTenantId(), event.getSessionId(), event.getOccurredAt(),
                 ErrorCode.JWKS_FETCH_FAILED.name(), event.getClientIp(), event.getUserAgent(), null, null, null,
-                null, null);
+                null, null, null);
     }
 
     private VerdictFacts facts(String eventId, String tenantId, String sessionId, Instant occurredAt,
                                String errorCode, String clientIp, String userAgent, String fingerprint,
-                               String subject, String keyId, String issuer, List<String> audience) {
+                               String subject, String keyId, String issuer, List<String> audience,
+                               Duration pastBoundary) {
         Optional<TenantSsoConfig> config = tenants.asOf(tenantId, occurredAt);
         String domain = config.map(TenantSsoConfig::getDomain).orElse(null);
         String clientId = config.map(TenantSsoConfig::getClientId).orElse(null);
@@ -116,7 +117,20 @@ public final class SignalExtractor implements Processor<String, Verdict, String,
         String subjectHash = subject == null ? null : Anomalies.subjectHash(tenantId, subject);
         return new VerdictFacts(eventId, tenantId, sessionId, occurredAt, errorCode, clientIp, userAgent,
                 fingerprint, subjectHash, keyId, claimsTenantIssuer, domain, clientId,
-                audience, lateBy, streamTime, newKey, newClient);
+                audience, pastBoundary, lateBy, streamTime, newKey, newClient);
+    }
+
+    /** How far beyond its time claims a genuine token was refused for them. */
+    private static Duration pastBoundary(IdentityRejection rejection, Instant occurredAt) {
+        if (ErrorCode.TOKEN_EXPIRED.name().equals(rejection.getErrorCode())
+                && rejection.getUnverifiedExpiresAt() != null) {
+            return Duration.between(rejection.getUnverifiedExpiresAt(), occurredAt);
+        }
+        if (ErrorCode.TOKEN_NOT_YET_VALID.name().equals(rejection.getErrorCode())
+                && rejection.getUnverifiedIssuedAt() != null) {
+            return Duration.between(occurredAt, rejection.getUnverifiedIssuedAt());
+        }
+        return null;
     }
 
     /**

@@ -1,6 +1,7 @@
 package io.identityaudit.anomaly;
 
 import io.identityaudit.avro.AnomalySignal;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 
@@ -14,6 +15,8 @@ import java.util.List;
  * @param domain             the tenant's configured Okta domain when the event occurred, if it had one
  * @param tenantClientId     the tenant's configured client ID when the event occurred, if it had one
  * @param audience           the token's aud, verified or as read
+ * @param pastBoundary       for TOKEN_EXPIRED, how long after exp the event occurred; for TOKEN_NOT_YET_VALID,
+ *                           how long before iat; null otherwise or when the token's times are unknown
  * @param lateBy             how far occurredAt lags behind the newest event time already seen on its partition
  * @param streamTime         that newest event time
  * @param newKeyForTenant    a genuine token of this tenant used a key id this partition had not seen before
@@ -22,7 +25,7 @@ import java.util.List;
 record VerdictFacts(String eventId, String tenantId, String sessionId, Instant occurredAt, String errorCode,
                     String clientIp, String userAgent, String fingerprint, String subjectHash, String keyId,
                     boolean claimsTenantIssuer, String domain, String tenantClientId, List<String> audience,
-                    long lateBy, long streamTime, boolean newKeyForTenant, boolean newClientForTenant) {
+                    Duration pastBoundary, long lateBy, long streamTime, boolean newKeyForTenant, boolean newClientForTenant) {
 
     boolean accepted() {
         return errorCode == null;

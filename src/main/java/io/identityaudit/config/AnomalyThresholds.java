@@ -39,6 +39,8 @@ import java.util.Objects;
  * @param jwksWindow            JWKS outage: window per Okta domain. 5 minutes: chosen
  * @param jwksMinFailures       JWKS outage: events whose key set could not be read. 3: chosen, so one dropped
  *                              connection is not an outage
+ * @param driftBoundary         clock drift: how close to the boundary (past exp, or before iat) a time rejection
+ *                              must be to count. 5 minutes: chosen, five times the default clock skew allowance
  * @param driftWindow           clock drift: window per tenant. 15 minutes: chosen
  * @param driftMinRejections    clock drift: TOKEN_EXPIRED / TOKEN_NOT_YET_VALID rejections per tenant. 10: chosen
  * @param driftMinSubjects      clock drift: distinct subjects among them, so one stale browser tab is not drift.
@@ -58,7 +60,7 @@ public record AnomalyThresholds(
         Duration clientWindow, int clientMinSubjects, int clientMinTenants,
         Duration crossTenantWindow,
         Duration jwksWindow, int jwksMinFailures,
-        Duration driftWindow, int driftMinRejections, int driftMinSubjects,
+        Duration driftBoundary, Duration driftWindow, int driftMinRejections, int driftMinSubjects,
         Duration lagThreshold, Duration lagWindow, int lagMinEvents,
         Duration retention) {
 
@@ -70,13 +72,13 @@ public record AnomalyThresholds(
             Duration.ofMinutes(5), 11, 3,
             Duration.ofHours(1),
             Duration.ofMinutes(5), 3,
-            Duration.ofMinutes(15), 10, 3,
+            Duration.ofMinutes(5), Duration.ofMinutes(15), 10, 3,
             Duration.ofMinutes(10), Duration.ofMinutes(10), 5,
             Duration.ofHours(2));
 
     public AnomalyThresholds {
         for (Duration window : new Duration[] {replayWindow, forgeryWindow, spikeWindow, subjectWindow,
-                clientWindow, crossTenantWindow, jwksWindow, driftWindow, lagThreshold, lagWindow, retention}) {
+                clientWindow, crossTenantWindow, jwksWindow, driftBoundary, driftWindow, lagThreshold, lagWindow, retention}) {
             Objects.requireNonNull(window, "window");
             if (window.isNegative() || window.isZero()) {
                 throw new IllegalArgumentException("anomaly windows must be positive");

@@ -522,6 +522,18 @@ class AnomalyDetectionTest {
             });
             assertRedeliveryAndReplayAreStable(anomalies);
         }
+
+        @Test
+        void eventsAFewMinutesOutOfOrderAreNoLag() {
+            Instant now = T0.plus(Duration.ofMinutes(5));
+            send(event("acme", genuine("00uNOW", now), now, ip(1), BROWSER));
+            for (int i = 0; i < 5; i++) {
+                Instant at = T0.plusSeconds(i);
+                send(event("acme", genuine("00uLATE" + i, at), at, ip(10 + i), BROWSER));
+            }
+
+            assertThat(anomalies()).isEmpty();
+        }
     }
 
     @Nested

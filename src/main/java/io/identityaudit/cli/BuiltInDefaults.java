@@ -25,6 +25,8 @@ final class BuiltInDefaults {
             Map.entry("verified-topic", TOPICS.verified()),
             Map.entry("rejected-topic", TOPICS.rejected()),
             Map.entry("retry-topic", TOPICS.retries()),
+            Map.entry("anomalies-topic", TOPICS.anomalies()),
+            Map.entry("config-changes-topic", TOPICS.configChanges()),
             Map.entry("retry-max-attempts", String.valueOf(RETRY.maxAttempts())),
             Map.entry("retry-backoff", text(RETRY.initialBackoff())),
             Map.entry("retry-max-backoff", text(RETRY.maxBackoff())),

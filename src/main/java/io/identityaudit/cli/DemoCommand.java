@@ -232,7 +232,8 @@ final class DemoCommand implements Callable<Integer> {
                 new Observability(metrics.tenantLabels(), settings.domainPolicy()));
         PipelineMetrics meters = observability.pipelineMetrics();
         IdentityAuditPipeline running = opened.open(IdentityAuditPipeline.start(settings,
-                streamsRuntime(bootstrap, dataDir), org.trustingSocketFactory(), meters, meters, meters));
+                streamsRuntime(bootstrap, dataDir), org.trustingSocketFactory(), meters, meters, meters,
+                meters));
         observability.bind(running.streams());
         String metricsUrl = serveMetrics(err, observability, running);
         if (!awaitRunning(running, signal)) {
@@ -407,6 +408,8 @@ final class DemoCommand implements Callable<Integer> {
         out.printf("  verified out:    %s (Avro VerifiedIdentity, key = session id)%n", topics.verified());
         out.printf("  rejected out:    %s (Avro IdentityRejection with errorCode, detail and hint)%n",
                 topics.rejected());
+        out.printf("  anomalies out:   %s (Avro SecurityAnomaly); config audit: %s%n", topics.anomalies(),
+                topics.configChanges());
         out.printf("  data directory:  %s%s%n", dataDir, dataDirGiven ? ""
                 : " (temporary: deleted when the demo ends; --data-dir DIR keeps the data)");
         out.printf("  Okta orgs:       %s (healthy), %s (answers %d), up while the demo runs%n", org.issuer(),

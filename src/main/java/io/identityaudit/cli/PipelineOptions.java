@@ -42,6 +42,12 @@ public final class PipelineOptions {
     @Option(names = "--retry-topic", paramLabel = "TOPIC", description = "Internal topic of events waiting to be judged again after a JWKS fetch failure (default: ${DEFAULT-VALUE}).")
     String retryTopic;
 
+    @Option(names = "--anomalies-topic", paramLabel = "TOPIC", description = "Output topic of security anomalies (default: ${DEFAULT-VALUE}).")
+    String anomaliesTopic;
+
+    @Option(names = "--config-changes-topic", paramLabel = "TOPIC", description = "Output topic of the tenant config audit trail (default: ${DEFAULT-VALUE}).")
+    String configChangesTopic;
+
     @Option(names = "--retry-max-attempts", paramLabel = "N",
             description = "Tries in all for an event whose org's key set cannot be read; 1 turns retries off (default: ${DEFAULT-VALUE}).")
     int retryMaxAttempts;
@@ -101,7 +107,8 @@ public final class PipelineOptions {
     Duration tenantConfigHistory;
 
     public Topics topics() {
-        return new Topics(eventsTopic, tenantConfigsTopic, verifiedTopic, rejectedTopic, retryTopic);
+        return new Topics(eventsTopic, tenantConfigsTopic, verifiedTopic, rejectedTopic, retryTopic, anomaliesTopic,
+                configChangesTopic);
     }
 
     public PipelineSettings settings() {

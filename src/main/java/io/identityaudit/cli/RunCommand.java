@@ -74,7 +74,8 @@ final class RunCommand implements Callable<Integer> {
             }
             StreamsRuntime streams = runtime.streamsRuntime(bootstrap, kafkaProperties);
             PipelineMetrics meters = observability.pipelineMetrics();
-            running = IdentityAuditPipeline.start(settings, streams, pipeline.jwksTrust(), meters, meters, meters);
+            running = IdentityAuditPipeline.start(settings, streams, pipeline.jwksTrust(), meters, meters, meters,
+                    meters);
             observability.bind(running.streams());
             printWelcome(out, bootstrap, settings);
             if (metrics.enabled) {
@@ -121,6 +122,8 @@ final class RunCommand implements Callable<Integer> {
                 settings.topics().tenantConfigs(), bootstrap);
         out.printf("  verified out:     %s%n", settings.topics().verified());
         out.printf("  rejected out:     %s%n", settings.topics().rejected());
+        out.printf("  anomalies out:    %s; config audit out: %s%n", settings.topics().anomalies(),
+                settings.topics().configChanges());
         out.printf("  produce events with any Kafka client, e.g. kcat -b %s -t %s -P ...%n", bootstrap,
                 settings.topics().sessionEvents());
         out.println("Stop with Ctrl-C (or SIGTERM): Streams commits and closes cleanly.");

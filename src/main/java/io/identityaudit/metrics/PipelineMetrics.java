@@ -1,5 +1,9 @@
 package io.identityaudit.metrics;
 
+import io.identityaudit.anomaly.AnomalyListener;
+import io.identityaudit.avro.AnomalyKind;
+import io.identityaudit.avro.AnomalySeverity;
+import io.identityaudit.avro.SecurityAnomaly;
 import io.identityaudit.avro.TenantSsoConfig;
 import io.identityaudit.config.DomainPolicy;
 import io.identityaudit.config.TenantConfigCheck;
@@ -27,7 +31,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * comes from a bounded set: outcomes, error codes, configured tenants (capped), configured domains, failure
  * causes. None ever comes from a token.
  */
-public final class PipelineMetrics implements VerdictListener, TenantConfigListener, JwksListener {
+public final class PipelineMetrics implements VerdictListener, TenantConfigListener, JwksListener, AnomalyListener {
 
     public static final String VALIDATIONS = "identity.validations";
     public static final String VALIDATION_DURATION = "identity.validation.duration";
@@ -40,6 +44,7 @@ public final class PipelineMetrics implements VerdictListener, TenantConfigListe
     public static final String TENANT_CONFIGS = "identity.tenant.configs";
     public static final String RETRIES = "identity.retries.scheduled";
     public static final String TENANT_CONFIG_RECORDS = "identity.tenant.config.records";
+    public static final String ANOMALIES = "identity.anomalies";
 
     /** The {@code code} label of a verified identity. */
     public static final String NO_ERROR = "none";
@@ -89,6 +94,11 @@ public final class PipelineMetrics implements VerdictListener, TenantConfigListe
         for (String result : new String[] {"saved", "removed", "malformed"}) {
             configRecords(result);
         }
+        for (AnomalyKind kind : AnomalyKind.values()) {
+            for (AnomalySeverity severity : AnomalySeverity.values()) {
+                anomalies(kind, severity);
+            }
+        }
         counter("verified", NO_ERROR, tenantLabels.unknown());
         for (ErrorCode code : ErrorCode.values()) {
             counter("rejected", code.name(), tenantLabels.unknown());
@@ -134,6 +144,23 @@ public final class PipelineMetrics implements VerdictListener, TenantConfigListe
                 .tag("outcome", outcome)
                 .tag("code", code)
                 .tag("tenant", tenant)
+                .register(registry);
+    }
+
+    /**
+     * Counted by kind and severity only: the anomaly record names the tenant, and a per-tenant label would
+     * multiply 40 series by the number of tenants for a rare event.
+     */
+    @Override
+    public void onAnomaly(SecurityAnomaly anomaly) {
+        anomalies(anomaly.getKind(), anomaly.getSeverity()).increment();
+    }
+
+    private Counter anomalies(AnomalyKind kind, AnomalySeverity severity) {
+        return Counter.builder(ANOMALIES)
+                .description("Security anomalies written to the anomalies topic, by kind and severity")
+                .tag("kind", kind.name())
+                .tag("severity", severity.name())
                 .register(registry);
     }
 

@@ -30,6 +30,9 @@ public record TopicLayout(Topics topics, int partitions, Optional<Short> replica
                         .configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT)),
                 new NewTopic(topics.verified(), partitionCount, replicationFactor),
                 new NewTopic(topics.rejected(), partitionCount, replicationFactor),
-                new NewTopic(topics.retries(), partitionCount, replicationFactor));
+                new NewTopic(topics.retries(), partitionCount, replicationFactor),
+                new NewTopic(topics.anomalies(), partitionCount, replicationFactor),
+                // One partition, like the tenant configs it audits: the audit trail of a tenant stays in order.
+                new NewTopic(topics.configChanges(), Optional.of(1), replicationFactor));
     }
 }

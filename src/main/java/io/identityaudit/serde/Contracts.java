@@ -1,7 +1,10 @@
 package io.identityaudit.serde;
 
+import io.identityaudit.avro.AnomalySignal;
 import io.identityaudit.avro.IdentityRejection;
 import io.identityaudit.avro.JwksRetry;
+import io.identityaudit.avro.SecurityAnomaly;
+import io.identityaudit.avro.TenantConfigChange;
 import io.identityaudit.avro.TenantSsoConfig;
 import io.identityaudit.avro.VerifiedIdentity;
 import io.identityaudit.avro.WidgetSessionEvent;
@@ -24,6 +27,13 @@ public final class Contracts {
                         .add(VerifiedIdentity.class)
                         .add(IdentityRejection.class)
                         .add(JwksRetry.class)
+                        .add(SecurityAnomaly.class)
+                        .add(TenantConfigChange.class)
+                        .add(AnomalySignal.class)
+                        .add(io.identityaudit.avro.AnomalyKind.class)
+                        .add(io.identityaudit.avro.AnomalySeverity.class)
+                        .add(io.identityaudit.avro.SsoSettings.class)
+                        .add(io.identityaudit.avro.ConfigChangeType.class)
                         .build()));
     }
 
@@ -38,6 +48,13 @@ public final class Contracts {
     /** Internal: events waiting on the retry topic. */
     public static final SingleObjectCodec<JwksRetry> JWKS_RETRY =
             new SingleObjectCodec<>(JwksRetry.class, JwksRetry.getClassSchema());
+    public static final SingleObjectCodec<SecurityAnomaly> ANOMALY =
+            new SingleObjectCodec<>(SecurityAnomaly.class, SecurityAnomaly.getClassSchema());
+    public static final SingleObjectCodec<TenantConfigChange> CONFIG_CHANGE =
+            new SingleObjectCodec<>(TenantConfigChange.class, TenantConfigChange.getClassSchema());
+    /** Internal: what a verdict tells the anomaly detectors, on their repartition topic. */
+    public static final SingleObjectCodec<AnomalySignal> ANOMALY_SIGNAL =
+            new SingleObjectCodec<>(AnomalySignal.class, AnomalySignal.getClassSchema());
 
     private Contracts() {
     }

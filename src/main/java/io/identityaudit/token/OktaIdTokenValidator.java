@@ -110,6 +110,8 @@ public final class OktaIdTokenValidator {
         in.audience = stringList(claims.get("aud"));
         in.subject = claims.get("sub") instanceof String sub ? SafeText.cut(sub) : null;
         requireIdTokenShape(claims, in);
+        in.expiresAt = epochSeconds((Number) claims.get("exp"));
+        in.issuedAt = epochSeconds((Number) claims.get("iat"));
 
         checkIssuer(claims, tenant, in);
         checkAudience(claims, tenant, in);
@@ -431,6 +433,8 @@ public final class OktaIdTokenValidator {
         String issuer;
         List<String> audience;
         String subject;
+        Instant expiresAt;
+        Instant issuedAt;
         boolean signatureChecked;
         boolean signatureValid;
 
@@ -446,6 +450,8 @@ public final class OktaIdTokenValidator {
             copy.issuer = issuer;
             copy.audience = audience;
             copy.subject = subject;
+            copy.expiresAt = expiresAt;
+            copy.issuedAt = issuedAt;
             copy.signatureChecked = signatureChecked;
             copy.signatureValid = signatureValid;
             return copy;
@@ -455,7 +461,7 @@ public final class OktaIdTokenValidator {
             List<String> safeAudience = audience == null ? null
                     : audience.stream().limit(20).map(SafeText::cut).toList();
             return new RefusedException(new TokenVerdict.Refused(code, detail, fingerprint,
-                    new UnverifiedToken(algorithm, keyId, issuer, safeAudience, subject),
+                    new UnverifiedToken(algorithm, keyId, issuer, safeAudience, subject, expiresAt, issuedAt),
                     signatureChecked, signatureValid));
         }
     }

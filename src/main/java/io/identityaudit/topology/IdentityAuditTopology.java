@@ -1,5 +1,7 @@
 package io.identityaudit.topology;
 
+import io.identityaudit.anomaly.AnomalyListener;
+import io.identityaudit.anomaly.AnomalyTopology;
 import io.identityaudit.avro.TenantSsoConfig;
 import io.identityaudit.config.PipelineSettings;
 import io.identityaudit.config.Topics;
@@ -28,6 +30,7 @@ import org.apache.kafka.streams.state.VersionedKeyValueStore;
  * identity.retry ──► retry-scheduler ───────┤   route-rejected ──► identity-rejection ──► identity.rejected
  *    ▲               [jwks-retries]          └─► route-retry ─────► jwks-retry ─────────┐
  *    └──────────────────────────────────────────────────────────────────────────────────┘
+ *   all-verdicts ──► anomaly detectors (io.identityaudit.anomaly.AnomalyTopology) ──► identity.anomalies
  * </pre>
  *
  * An event whose org's key set could not be read waits on the retry topic and is judged again after a backoff,
@@ -45,13 +48,25 @@ public final class IdentityAuditTopology {
 
     public static Topology build(PipelineSettings settings, OktaIdTokenValidator validator,
                                  TenantConfigListener configListener, VerdictListener verdictListener) {
+        return build(settings, validator, configListener, verdictListener, AnomalyListener.NONE);
+    }
+
+    public static Topology build(PipelineSettings settings, OktaIdTokenValidator validator,
+                                 TenantConfigListener configListener, VerdictListener verdictListener,
+                                 AnomalyListener anomalyListener) {
         StreamsBuilder builder = new StreamsBuilder();
-        addTo(builder, settings, validator, configListener, verdictListener);
+        addTo(builder, settings, validator, configListener, verdictListener, anomalyListener);
         return builder.build();
     }
 
     public static void addTo(StreamsBuilder builder, PipelineSettings settings, OktaIdTokenValidator validator,
                              TenantConfigListener configListener, VerdictListener verdictListener) {
+        addTo(builder, settings, validator, configListener, verdictListener, AnomalyListener.NONE);
+    }
+
+    public static void addTo(StreamsBuilder builder, PipelineSettings settings, OktaIdTokenValidator validator,
+                             TenantConfigListener configListener, VerdictListener verdictListener,
+                             AnomalyListener anomalyListener) {
         Topics topics = settings.topics();
 
         StoreBuilder<VersionedKeyValueStore<String, TenantSsoConfig>> tenantStore =
@@ -80,7 +95,9 @@ public final class IdentityAuditTopology {
                 .process(() -> new RetryScheduler(TENANT_CONFIG_STORE, RETRY_STORE, settings.domainPolicy(),
                         validator, settings.retryPolicy(), verdictListener), Named.as("retry-scheduler"), RETRY_STORE);
 
-        firstTries.merge(retries, Named.as("all-verdicts"))
+        KStream<String, Verdict> allVerdicts = firstTries.merge(retries, Named.as("all-verdicts"));
+        AnomalyTopology.addTo(builder, allVerdicts, settings, TENANT_CONFIG_STORE, anomalyListener);
+        allVerdicts
                 .split(Named.as("route-"))
                 .branch((sessionId, verdict) -> verdict instanceof Verdict.Verified,
                         Branched.withConsumer(verified -> verified

@@ -11,15 +11,15 @@ import org.apache.kafka.streams.state.VersionedRecord;
  * that every instance keeps in full, so events are judged in place, never repartitioned, and a replay meets the
  * same configuration history as the first run.
  */
-final class TenantDirectory {
+public final class TenantDirectory {
 
     private final VersionedKeyValueStore<String, TenantSsoConfig> store;
 
-    TenantDirectory(VersionedKeyValueStore<String, TenantSsoConfig> store) {
+    public TenantDirectory(VersionedKeyValueStore<String, TenantSsoConfig> store) {
         this.store = store;
     }
 
-    Optional<TenantSsoConfig> asOf(String tenantId, Instant occurredAt) {
+    public Optional<TenantSsoConfig> asOf(String tenantId, Instant occurredAt) {
         VersionedRecord<TenantSsoConfig> version = store.get(tenantId, occurredAt.toEpochMilli());
         return version == null ? Optional.empty() : Optional.of(version.value());
     }

@@ -78,6 +78,8 @@ final class Verdicts {
                 .setUnverifiedIssuer(token.issuer())
                 .setUnverifiedAudience(token.audience())
                 .setUnverifiedSubject(token.subject())
+                .setUnverifiedExpiresAt(token.expiresAt())
+                .setUnverifiedIssuedAt(token.issuedAt())
                 .build();
         return new Verdict.Rejected(event.getSessionId(), event.getOccurredAt(), rejection);
     }

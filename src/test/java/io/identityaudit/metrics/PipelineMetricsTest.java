@@ -282,4 +282,16 @@ class PipelineMetricsTest {
         }
         return values;
     }
+
+    @Test
+    void anomaliesAreCountedByKindAndSeverityFromZero() {
+        assertThat(registry.scrape()).contains("identity_anomalies_total{kind=\"TOKEN_REPLAY\",severity=\"CRITICAL\"} 0.0");
+
+        send("acme", token(t -> t.signedWith(org.newSigningKey())));
+
+        assertThat(registry.find(PipelineMetrics.ANOMALIES).tag("kind", "FORGERY_ATTEMPT").tag("severity", "MEDIUM")
+                .counter().count()).isEqualTo(1.0);
+        assertThat(registry.find(PipelineMetrics.ANOMALIES).counters().stream().mapToDouble(Counter::count).sum())
+                .isEqualTo(1.0);
+    }
 }

@@ -123,12 +123,16 @@ class ScaleOutIT {
                 Map.of(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, "10000"));
     }
 
+    /** Tasks that read the session events: one per partition (the anomaly detectors' tasks are not counted). */
     private static int activeTasks(IdentityAuditPipeline pipeline) {
         if (pipeline.state() != KafkaStreams.State.RUNNING) {
             return 0;
         }
-        return pipeline.streams().metadataForLocalThreads().stream()
-                .mapToInt(thread -> thread.activeTasks().size()).sum();
+        return (int) pipeline.streams().metadataForLocalThreads().stream()
+                .flatMap(thread -> thread.activeTasks().stream())
+                .filter(task -> task.topicPartitions().stream()
+                        .anyMatch(partition -> partition.topic().equals(TOPICS.sessionEvents())))
+                .count();
     }
 
     /** One phase of events: mostly genuine tokens, every tenth of an unknown tenant. */

@@ -1,6 +1,8 @@
 package io.identityaudit.testing;
 
+import io.identityaudit.anomaly.AnomalyListener;
 import io.identityaudit.avro.IdentityRejection;
+import io.identityaudit.avro.SecurityAnomaly;
 import io.identityaudit.avro.TenantSsoConfig;
 import io.identityaudit.avro.VerifiedIdentity;
 import io.identityaudit.avro.WidgetSessionEvent;
@@ -41,6 +43,7 @@ public final class PipelineFixture implements AutoCloseable {
     public final TestInputTopic<String, byte[]> configs;
     public final TestOutputTopic<String, VerifiedIdentity> verified;
     public final TestOutputTopic<String, IdentityRejection> rejected;
+    public final TestOutputTopic<String, SecurityAnomaly> anomalies;
 
     public PipelineFixture(PipelineSettings settings, LoopbackTls tls, Path stateDir) {
         this(settings, tls, stateDir, VerdictListener.NONE);
@@ -72,7 +75,9 @@ public final class PipelineFixture implements AutoCloseable {
         props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "127.0.0.1:9");
         props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
         this.driver = new TopologyTestDriver(
-                IdentityAuditTopology.build(settings, validator, configListener, listener), props);
+                IdentityAuditTopology.build(settings, validator, configListener, listener,
+                        listener instanceof AnomalyListener anomalyListener ? anomalyListener : AnomalyListener.NONE),
+                props);
         this.events = driver.createInputTopic(settings.topics().sessionEvents(),
                 new StringSerializer(), new ByteArraySerializer());
         this.configs = driver.createInputTopic(settings.topics().tenantConfigs(),
@@ -81,6 +86,8 @@ public final class PipelineFixture implements AutoCloseable {
                 Contracts.keySerde().deserializer(), Contracts.serde(Contracts.VERIFIED).deserializer());
         this.rejected = driver.createOutputTopic(settings.topics().rejected(),
                 Contracts.keySerde().deserializer(), Contracts.serde(Contracts.REJECTION).deserializer());
+        this.anomalies = driver.createOutputTopic(settings.topics().anomalies(),
+                Contracts.keySerde().deserializer(), Contracts.serde(Contracts.ANOMALY).deserializer());
     }
 
     public void saveTenant(TenantSsoConfig config) {

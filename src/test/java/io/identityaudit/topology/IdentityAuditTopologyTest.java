@@ -604,6 +604,8 @@ class IdentityAuditTopologyTest {
 
             assertThat(rejection.getErrorCode()).isEqualTo("TOKEN_EXPIRED");
             assertThat(rejection.getSignatureValid()).isTrue();
+            assertThat(rejection.getUnverifiedExpiresAt()).isEqualTo(T0.minus(Duration.ofHours(1)));
+            assertThat(rejection.getUnverifiedIssuedAt()).isEqualTo(T0.minus(Duration.ofHours(2)));
         }
 
         @Test

@@ -10,6 +10,8 @@ import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.classic.spi.IThrowableProxy;
 import ch.qos.logback.classic.spi.StackTraceElementProxy;
 import ch.qos.logback.core.read.ListAppender;
+import io.identityaudit.avro.AnomalyKind;
+import io.identityaudit.avro.SecurityAnomaly;
 import io.identityaudit.config.DomainPolicy;
 import io.identityaudit.config.PipelineSettings;
 import io.identityaudit.serde.Contracts;
@@ -32,7 +34,8 @@ import org.slf4j.LoggerFactory;
 /**
  * A raw token never leaves the pipeline: not in an output record, not in a header, not in a log line or an
  * exception. The test drives every path a token can take (verified, each rejection, a failing JWKS endpoint, a
- * token smuggled in a header) with the most verbose logging, then searches everything for any part of any token.
+ * token smuggled in a header, the anomalies they raise) with the most verbose logging, then searches everything
+ * for any part of any token.
  */
 class NoTokenLeakTest {
 
@@ -90,6 +93,10 @@ class NoTokenLeakTest {
             String downToken = IdTokenMinter.of(down, CLIENT_ID, T0).sign();
             tokens.add(downToken);
             pipeline.send(event("down", downToken, T0).build());
+            // A replayed token, so that the anomaly detectors write records about a token too.
+            for (int i = 0; i < 4; i++) {
+                pipeline.send(event("acme", genuine, T0.plusSeconds(i)).setClientIp("203.0.113." + i).build());
+            }
 
             pipeline.verified.readRecordsToList().forEach(r -> {
                 outputs.add(Contracts.VERIFIED.encode(r.value()));
@@ -100,6 +107,13 @@ class NoTokenLeakTest {
                 outputs.add(Contracts.REJECTION.encode(r.value()));
                 outputs.add(r.value().toString().getBytes(StandardCharsets.UTF_8));
                 r.headers().forEach(h -> outputs.add(h.value()));
+            });
+            List<SecurityAnomaly> anomalies = pipeline.anomalies.readValuesToList();
+            assertThat(anomalies).extracting(SecurityAnomaly::getKind)
+                    .contains(AnomalyKind.TOKEN_REPLAY, AnomalyKind.FORGERY_ATTEMPT);
+            anomalies.forEach(a -> {
+                outputs.add(Contracts.ANOMALY.encode(a));
+                outputs.add(a.toString().getBytes(StandardCharsets.UTF_8));
             });
         } finally {
             root.detachAppender(captured);

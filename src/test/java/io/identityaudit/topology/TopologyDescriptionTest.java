@@ -3,6 +3,8 @@ package io.identityaudit.topology;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatCode;
 
+import io.identityaudit.anomaly.AnomalyListener;
+import io.identityaudit.anomaly.ConfigAuditTopology;
 import io.identityaudit.config.PipelineSettings;
 import io.identityaudit.config.TokenRules;
 import io.identityaudit.config.Topics;
@@ -29,6 +31,7 @@ import org.junit.jupiter.api.Test;
 class TopologyDescriptionTest {
 
     static final String PINNED = "/topology-description.txt";
+    static final String CONFIG_AUDIT_PINNED = "/config-audit-topology-description.txt";
 
     /** Names Kafka Streams makes up for an unnamed step, e.g. KSTREAM-MAPVALUES-0000000004. */
     static final Pattern GENERATED_NAME = Pattern.compile(".*(KSTREAM-|KTABLE-|GLOBALKTABLE-|-\\d{10}).*");
@@ -55,12 +58,24 @@ class TopologyDescriptionTest {
     }
 
     @Test
+    void configAuditDescriptionMatchesThePinnedOne() throws IOException {
+        String actual = normalise(ConfigAuditTopology.build(PipelineSettings.DEFAULTS, AnomalyListener.NONE)
+                .describe().toString());
+
+        assertThat(actual)
+                .as("The config audit topology changed. If the change is deliberate, replace src/test/resources%s "
+                        + "with:%n%s", CONFIG_AUDIT_PINNED, actual)
+                .isEqualTo(normalise(pinned(CONFIG_AUDIT_PINNED)));
+    }
+
+    @Test
     void everySourceProcessorSinkAndStoreHasAnExplicitName() {
         List<String> names = names(topology(PipelineSettings.DEFAULTS).describe());
 
         assertThat(names).isNotEmpty().noneMatch(name -> GENERATED_NAME.matcher(name).matches());
         assertThat(names).contains(IdentityAuditTopology.TENANT_CONFIG_STORE, IdentityAuditTopology.RETRY_STORE,
-                "verify-token", "retry-scheduler", "verified-sink", "rejected-sink", "retry-sink");
+                "verify-token", "retry-scheduler", "verified-sink", "rejected-sink", "retry-sink", "anomaly-signals",
+                "detect-anomalies", "anomaly-sink", "anomaly-learnt", "anomaly-token-replay", "anomaly-forgery");
     }
 
     @Test
@@ -79,14 +94,16 @@ class TopologyDescriptionTest {
 
     @Test
     void renamedTopicsAreTheOnlyTopicsInTheDescription() {
-        Topics renamed = new Topics("prod.sessions", "prod.tenants", "prod.verified", "prod.rejected", "prod.retry");
+        Topics renamed = new Topics("prod.sessions", "prod.tenants", "prod.verified", "prod.rejected", "prod.retry",
+                "prod.anomalies", "prod.config-changes");
 
         String description = topology(PipelineSettings.DEFAULTS.withTopics(renamed)).describe().toString();
 
         assertThat(description).contains("prod.sessions", "prod.tenants", "prod.verified", "prod.rejected",
-                "prod.retry");
+                "prod.retry", "prod.anomalies");
         assertThat(description).doesNotContain(Topics.DEFAULTS.sessionEvents(), Topics.DEFAULTS.tenantConfigs(),
-                Topics.DEFAULTS.verified(), Topics.DEFAULTS.rejected(), Topics.DEFAULTS.retries());
+                Topics.DEFAULTS.verified(), Topics.DEFAULTS.rejected(), Topics.DEFAULTS.retries(),
+                Topics.DEFAULTS.anomalies());
     }
 
     static List<String> names(TopologyDescription description) {
@@ -108,8 +125,12 @@ class TopologyDescriptionTest {
     }
 
     static String pinned() throws IOException {
-        try (InputStream in = TopologyDescriptionTest.class.getResourceAsStream(PINNED)) {
-            assertThat(in).as("src/test/resources%s", PINNED).isNotNull();
+        return pinned(PINNED);
+    }
+
+    static String pinned(String resource) throws IOException {
+        try (InputStream in = TopologyDescriptionTest.class.getResourceAsStream(resource)) {
+            assertThat(in).as("src/test/resources%s", resource).isNotNull();
             return new String(in.readAllBytes(), StandardCharsets.UTF_8);
         }
     }

@@ -1,0 +1,54 @@
+package io.identityaudit.anomaly;
+
+import io.identityaudit.config.PipelineSettings;
+import io.identityaudit.serde.Contracts;
+import io.identityaudit.topology.Verdict;
+import java.util.List;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.StreamsBuilder;
+import org.apache.kafka.streams.kstream.KStream;
+import org.apache.kafka.streams.kstream.Named;
+import org.apache.kafka.streams.kstream.Produced;
+import org.apache.kafka.streams.kstream.Repartitioned;
+import org.apache.kafka.streams.state.Stores;
+
+/**
+ * The anomaly detectors' part of the topology, fed by the stream of all verdicts before it is split:
+ *
+ * <pre>
+ * all-verdicts ──► anomaly-signals ──► [repartition by detector|key] ──► detect-anomalies ──► identity.anomalies
+ *                  [anomaly-learnt]                                       [anomaly-&lt;detector&gt; …]
+ * </pre>
+ *
+ * Only the small signals are repartitioned, never the events. Every store is changelogged.
+ */
+public final class AnomalyTopology {
+
+    public static final String SIGNALS_TOPIC = "anomaly-signals";
+
+    private AnomalyTopology() {
+    }
+
+    public static void addTo(StreamsBuilder builder, KStream<String, Verdict> verdicts, PipelineSettings settings,
+                             String tenantStoreName, AnomalyListener listener) {
+        List<Detector> detectors = Detectors.all(settings.anomalies());
+        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(SignalExtractor.LEARNT_STORE),
+                Serdes.String(), Serdes.Long()));
+        String[] detectorStores = new String[detectors.size()];
+        for (int i = 0; i < detectors.size(); i++) {
+            detectorStores[i] = detectors.get(i).storeName();
+            builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(detectorStores[i]),
+                    Serdes.String(), Serdes.ByteArray()));
+        }
+        verdicts
+                .process(() -> new SignalExtractor(tenantStoreName, settings.topics().retries(), detectors,
+                                settings.anomalies().retention()),
+                        Named.as("anomaly-signals"), SignalExtractor.LEARNT_STORE)
+                .repartition(Repartitioned.with(Serdes.String(), Contracts.serde(Contracts.ANOMALY_SIGNAL))
+                        .withName(SIGNALS_TOPIC))
+                .process(() -> new AnomalyDetectors(detectors, settings.anomalies().retention(), listener),
+                        Named.as("detect-anomalies"), detectorStores)
+                .to(settings.topics().anomalies(), Produced.with(Contracts.keySerde(),
+                        Contracts.serde(Contracts.ANOMALY)).withName("anomaly-sink"));
+    }
+}

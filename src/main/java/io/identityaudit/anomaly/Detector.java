@@ -36,6 +36,15 @@ interface Detector {
         return true;
     }
 
+    /**
+     * What makes a signal new to this detector within a window: signals with the same repeat key in the same
+     * window tell it nothing it does not know, and only the first is sent. {@code null}, the default, when every
+     * signal counts (volumes, not distinct values).
+     */
+    default String repeatKey(AnomalySignal signal) {
+        return null;
+    }
+
     default String storeName() {
         return "anomaly-" + name();
     }

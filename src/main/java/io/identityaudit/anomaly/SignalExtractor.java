@@ -1,5 +1,7 @@
 package io.identityaudit.anomaly;
 
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import io.identityaudit.avro.AnomalySignal;
 import io.identityaudit.avro.IdentityRejection;
 import io.identityaudit.avro.TenantSsoConfig;
@@ -30,6 +32,8 @@ import org.apache.kafka.streams.state.KeyValueStore;
 public final class SignalExtractor implements Processor<String, Verdict, String, AnomalySignal> {
 
     public static final String LEARNT_STORE = "anomaly-learnt";
+    /** About a window's worth of sessions per task at a few thousand events per second. */
+    private static final int RECENTLY_SENT = 100_000;
 
     private final String tenantStoreName;
     private final String retryTopic;
@@ -38,6 +42,14 @@ public final class SignalExtractor implements Processor<String, Verdict, String,
     private ProcessorContext<String, AnomalySignal> context;
     private TenantDirectory tenants;
     private KeyValueStore<String, Long> learnt;
+    /**
+     * Signals recently sent that a detector would learn nothing new from again ({@link Detector#repeatKey}). Not
+     * changelogged on purpose: after a restart a repeat may be sent once more, which changes no detector's state.
+     */
+    private final Cache<String, Boolean> recentlySent = Caffeine.newBuilder()
+            .maximumSize(RECENTLY_SENT)
+            .executor(Runnable::run)
+            .build();
 
     SignalExtractor(String tenantStoreName, String retryTopic, List<Detector> detectors, Duration retention) {
         this.tenantStoreName = tenantStoreName;
@@ -66,10 +78,23 @@ public final class SignalExtractor implements Processor<String, Verdict, String,
         }
         for (Detector detector : detectors) {
             for (AnomalySignal signal : detector.signals(facts)) {
+                if (isRepeat(detector, signal)) {
+                    continue;
+                }
                 context.forward(new Record<>(detector.name() + "|" + signal.getGroupKey(), signal,
                         signal.getOccurredAt().toEpochMilli(), new RecordHeaders()));
             }
         }
+    }
+
+    private boolean isRepeat(Detector detector, AnomalySignal signal) {
+        String repeatKey = detector.repeatKey(signal);
+        if (repeatKey == null) {
+            return false;
+        }
+        long window = Math.floorDiv(signal.getOccurredAt().toEpochMilli(), detector.window().toMillis());
+        return recentlySent.asMap().putIfAbsent(detector.name() + '|' + window + '|' + repeatKey, Boolean.TRUE)
+                != null;
     }
 
     private VerdictFacts facts(Verdict verdict) {

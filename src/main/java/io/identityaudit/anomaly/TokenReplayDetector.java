@@ -43,6 +43,16 @@ final class TokenReplayDetector implements Detector {
         return List.of(facts.signal(this, "token:" + facts.fingerprint()).build());
     }
 
+    /**
+     * The session, IP, user agent and whether it was accepted are all {@link #observe} reads: the other nine
+     * events of a session with the same token change nothing, and are not sent through the repartition.
+     */
+    @Override
+    public String repeatKey(AnomalySignal signal) {
+        return signal.getGroupKey() + '|' + signal.getSessionId() + '|' + signal.getClientIp() + '|'
+                + signal.getUserAgent() + '|' + (signal.getErrorCode() == null);
+    }
+
     @Override
     public List<Finding> observe(AnomalySignal signal, Tally tally) {
         int sessions = tally.addDistinct("session", signal.getSessionId());

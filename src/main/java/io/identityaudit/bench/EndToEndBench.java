@@ -242,6 +242,8 @@ public final class EndToEndBench {
             topics.add(topic(pipelineTopics.verified()));
             topics.add(topic(pipelineTopics.rejected()));
             topics.add(topic(pipelineTopics.retries()));
+            topics.add(topic(pipelineTopics.anomalies()));
+            topics.add(new NewTopic(pipelineTopics.configChanges(), 1, (short) 1));
         }
         return topics;
     }
@@ -256,7 +258,7 @@ public final class EndToEndBench {
 
     private static Topics pipelineTopics(String phase, String input) {
         return new Topics(input, TENANT_CONFIGS, PREFIX + phase + ".verified", PREFIX + phase + ".rejected",
-                PREFIX + phase + ".retry");
+                PREFIX + phase + ".retry", PREFIX + phase + ".anomalies", PREFIX + phase + ".config-changes");
     }
 
     /** Saves the tenants, then produces the input topic; returns its value bytes. */

@@ -230,8 +230,9 @@ class TenantIsolationIT {
         }
         assertThat(hanging.hangingRequests()).as("requests to the hanging org (else nothing hung)").isPositive();
         assertThat(healthy.hangingRequests()).as("the healthy lane's requests to the hanging org").isZero();
-        assertThat(hangingOrg.requests() - hangingRequestsBefore)
-                .as("requests the hanging org saw").isEqualTo(hanging.hangingRequests());
+        // The listener hears of a request when it ends; one may still hang when the pipelines close.
+        assertThat(hangingOrg.requests() - hangingRequestsBefore).as("requests the hanging org saw")
+                .isBetween(hanging.hangingRequests(), hanging.hangingRequests() + 1);
     }
 
     private static void printSetup() {
@@ -306,7 +307,7 @@ class TenantIsolationIT {
             this.umbrellaHangs = umbrellaHangs;
             String prefix = PREFIX + "." + name;
             this.topics = new Topics(prefix + ".session-events", prefix + ".tenant-configs", prefix + ".verified",
-                    prefix + ".rejected", prefix + ".retry");
+                    prefix + ".rejected", prefix + ".retry", prefix + ".anomalies", prefix + ".config-changes");
         }
 
         /** Creates the lane's topics and puts its tenants and its whole backlog on the broker. */

@@ -5,7 +5,8 @@
 #   scripts/check-promql.sh            # after ./mvnw -q package -DskipTests
 #
 # Needs java, python3 (standard library only) and Debian's prometheus (apt-get install prometheus). Starts, on
-# 127.0.0.1 only: the demo (embedded Kafka, simulated Okta orgs, the pipeline, /metrics on a free port) and a
+# 127.0.0.1 only: the demo with --inject-attack, so that the anomaly panels and alerts have data (embedded Kafka,
+# simulated Okta orgs, the pipeline, /metrics on a free port) and a
 # Prometheus scraping it every second with prometheus/recording-rules.yml and prometheus/alerts.yml loaded and its
 # storage in a temporary directory. Stops both, whatever happens.
 #
@@ -90,7 +91,7 @@ if [[ -n ${CHECK_PROMQL_COMMAND:-} ]]; then
 else
   java -jar "$JAR" demo --keep-running --embedded-port 0 \
     --metrics-host 127.0.0.1 --metrics-port "$METRICS_PORT" \
-    --events "$EVENTS" --rate "$RATE" >"$WORK/demo.log" 2>&1 &
+    --events "$EVENTS" --rate "$RATE" --inject-attack >"$WORK/demo.log" 2>&1 &
 fi
 PIDS+=($!)
 DEMO_PID=$!

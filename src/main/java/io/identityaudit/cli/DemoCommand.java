@@ -1,9 +1,11 @@
 package io.identityaudit.cli;
 
+import io.identityaudit.avro.AnomalyKind;
 import io.identityaudit.avro.TenantSsoConfig;
 import io.identityaudit.config.PipelineSettings;
 import io.identityaudit.config.RetryPolicy;
 import io.identityaudit.config.Topics;
+import io.identityaudit.demo.AnomalyReader;
 import io.identityaudit.demo.DemoTenants;
 import io.identityaudit.demo.DemoTraffic;
 import io.identityaudit.demo.LoopbackTls;
@@ -35,6 +37,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Comparator;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
@@ -61,7 +64,8 @@ import picocli.CommandLine.Spec;
                         + "Kafka broker, a simulated Okta org on loopback over HTTPS (plus one whose key endpoint "
                         + "answers 503), saves a few demo tenants, sends a realistic mix of widget session events "
                         + "(mostly genuine ID tokens, the rest provoking every error code) through the pipeline with "
-                        + "a live progress line, and ends with a table of outcomes per error code.",
+                        + "a live progress line, and ends with a table of outcomes per error code and the security "
+                        + "anomalies written (--inject-attack adds an attack that provokes some).",
                 "",
                 "The simulated orgs are trusted through a demo-only TLS setting that trusts their certificate and "
                         + "nothing else. Data goes to a fresh temporary directory, deleted at the end, unless "
@@ -84,6 +88,12 @@ final class DemoCommand implements Callable<Integer> {
     /** The demo tenants' configs are saved as of a minute ago, so every event "now" is judged by them. */
     private static final Duration CONFIG_AGE = Duration.ofMinutes(1);
     private static final int OUTAGE_STATUS = 503;
+    /** What --inject-attack provokes: see DemoTraffic.ATTACK. */
+    private static final List<AnomalyKind> ATTACK_KINDS = List.of(AnomalyKind.FORGERY_ATTEMPT,
+            AnomalyKind.SUBJECT_UNDER_ATTACK, AnomalyKind.TOKEN_REPLAY);
+    /** Anomalies follow their verdicts through a repartition topic; once this long quiet, they are all there. */
+    private static final Duration ANOMALIES_QUIET = Duration.ofSeconds(2);
+    private static final Duration ANOMALIES_TIMEOUT = Duration.ofSeconds(20);
     private static final RetryPolicy DEMO_RETRIES = new RetryPolicy(3, Duration.ofSeconds(1), Duration.ofSeconds(2));
 
     @ParentCommand
@@ -100,6 +110,13 @@ final class DemoCommand implements Callable<Integer> {
     @Option(names = "--rate", paramLabel = "N", defaultValue = "200",
             description = "Events per second (default: ${DEFAULT-VALUE}).")
     int rate;
+
+    @Option(names = "--inject-attack",
+            description = "Make " + DemoTraffic.ATTACK_EVENTS + " of the events an attack on demo tenant "
+                    + DemoTenants.STARK + ": a burst of forged tokens from one client IP and a genuine token "
+                    + "replayed by curl from other IPs, so that FORGERY_ATTEMPT, SUBJECT_UNDER_ATTACK and "
+                    + "TOKEN_REPLAY anomalies (and the security dashboard's anomaly panels) light up.")
+    boolean injectAttack;
 
     @Option(names = "--keep-running",
             description = "After the table, keep the broker, the pipeline and the simulated orgs up until Ctrl-C, "
@@ -162,9 +179,11 @@ final class DemoCommand implements Callable<Integer> {
     }
 
     private void validate() {
-        if (events < DemoTraffic.MIN_EVENTS) {
-            throw new ParameterException(spec.commandLine(), "--events must be at least " + DemoTraffic.MIN_EVENTS
-                    + " so that every error code gets an event, was " + events);
+        int minEvents = DemoTraffic.minEvents(injectAttack);
+        if (events < minEvents) {
+            throw new ParameterException(spec.commandLine(), "--events must be at least " + minEvents
+                    + " so that every error code gets an event" + (injectAttack ? ", and the attack fits" : "")
+                    + ", was " + events);
         }
         if (rate < 1) {
             throw new ParameterException(spec.commandLine(), "--rate must be at least 1 event per second, was "
@@ -248,7 +267,11 @@ final class DemoCommand implements Callable<Integer> {
                 seconds(pipelineStart), runtime.applicationId);
 
         VerdictReader reader = opened.open(new VerdictReader(bootstrap, topics));
-        DemoTraffic traffic = new DemoTraffic(tenants, events, Clock.systemUTC(), new Random());
+        AnomalyReader anomalies = opened.open(new AnomalyReader(bootstrap, topics.anomalies()));
+        DemoTraffic traffic = new DemoTraffic(tenants, events, Clock.systemUTC(), new Random(), injectAttack);
+        if (injectAttack) {
+            out.printf("Injecting an attack (--inject-attack): %s.%n", DemoTraffic.ATTACK);
+        }
         OutcomeTally tally = new OutcomeTally(traffic.intended());
         TrafficProducer sender = opened.open(new TrafficProducer(producer, topics.sessionEvents(), traffic, rate, tally));
         out.printf("Sending %d events to %s and reading the verdicts from %s and %s (read_committed):%n", events,
@@ -259,6 +282,9 @@ final class DemoCommand implements Callable<Integer> {
         out.println();
         OutcomeTable.print(out, tally);
         out.println();
+        if (failure == null) {
+            printAnomalies(out, anomalies, topics.anomalies());
+        }
         printWhereThingsAre(out, bootstrap, topics, dataDir, dataDirGiven, org, downOrg, metricsUrl);
         out.println();
 
@@ -322,6 +348,21 @@ final class DemoCommand implements Callable<Integer> {
         }
         progress.finish(sender.acknowledged(), tally.verified(), tally.rejected(), since(started));
         return failure;
+    }
+
+    /**
+     * The anomalies the detectors wrote, a moment after the last verdict; with the attack injected, waits for the
+     * kinds it provokes.
+     */
+    private void printAnomalies(PrintWriter out, AnomalyReader anomalies, String topic) {
+        List<AnomalyKind> expected = injectAttack ? ATTACK_KINDS : List.of();
+        boolean all = anomalies.awaitSettled(expected, ANOMALIES_QUIET, ANOMALIES_TIMEOUT);
+        anomalies.print(out, topic);
+        if (!all) {
+            out.printf("  (the attack's %s did not all arrive within %d s)%n", expected,
+                    ANOMALIES_TIMEOUT.toSeconds());
+        }
+        out.println();
     }
 
     /** Waits for the pipeline to run, giving up early on Ctrl-C. */

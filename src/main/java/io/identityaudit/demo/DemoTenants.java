@@ -12,7 +12,7 @@ import java.util.Set;
 
 /**
  * The demo's tenants, one per situation a newcomer should see: two healthy tenants on the simulated org (two apps,
- * two client IDs), one whose org's key endpoint fails, one with SSO switched off, one saved with a domain the
+ * two client IDs), a third one that only the injected attack targets, one whose org's key endpoint fails, one with SSO switched off, one saved with a domain the
  * dashboard would refuse, and one that never saved a configuration at all.
  */
 public final class DemoTenants {
@@ -22,6 +22,8 @@ public final class DemoTenants {
     public static final String INITECH = "initech";
     public static final String UMBRELLA = "umbrella";
     public static final String HOOLI = "hooli";
+    /** Healthy, and only the target of {@code demo --inject-attack}: without it, it gets no events. */
+    public static final String STARK = "stark";
     /** Sends events but never saved an SSO configuration. */
     public static final String WAYNE = "wayne";
 
@@ -58,6 +60,8 @@ public final class DemoTenants {
                 "https://www.acme.example", "healthy org"));
         add(new DemoTenant(GLOBEX, "0oa9globex7k2m4n6p8q", org.domain(), true, true, org,
                 "https://support.globex.example", "healthy org, another app (client ID)"));
+        add(new DemoTenant(STARK, "0oa4stark2j6k8l1m3n5", org.domain(), true, true, org,
+                "https://help.stark.example", "healthy org; the target of --inject-attack"));
         add(new DemoTenant(INITECH, "0oa5initech3r8s2t6u1", downOrg.domain(), true, true, downOrg,
                 "https://help.initech.example", "org whose key endpoint answers 503"));
         add(new DemoTenant(UMBRELLA, "0oa7umbrella4v9w3x5", org.domain(), false, true, org,

@@ -41,6 +41,10 @@ import java.util.UUID;
  * one client, and a few sessions run interleaved. Tokens are minted when their session starts and every event
  * occurs "now" by the given clock, so the traffic stays valid at any rate.
  *
+ * <p>With {@code injectAttack}, {@value #ATTACK_EVENTS} of the events are an attack on tenant
+ * {@value DemoTenants#STARK}, sent in one block after a third of the traffic (see {@link #ATTACK}): a burst of
+ * forged tokens from one client IP, and one genuine token replayed from other IPs by curl. The rest is the usual mix.
+ *
  * <p>Not thread-safe: one producer thread calls {@link #next()}.
  */
 public final class DemoTraffic {
@@ -58,6 +62,22 @@ public final class DemoTraffic {
 
     /** Fewest events for which every produced code and a few verified events still fit. */
     public static final int MIN_EVENTS = 20;
+
+    /** Forged tokens in the injected attack's burst, all from {@link #ATTACKER_IP}. */
+    public static final int ATTACK_FORGED = 12;
+    /** Events of the injected attack that carry one genuine token: once from its user's browser, then replayed. */
+    public static final int ATTACK_REPLAYS = 6;
+    /** Events of the injected attack, taken out of the requested event count. */
+    public static final int ATTACK_EVENTS = ATTACK_FORGED + ATTACK_REPLAYS;
+    /** The client IP the forged burst comes from (RFC 5737 documentation range). */
+    public static final String ATTACKER_IP = "198.51.100.66";
+    /** What the injected attack is, in a few words, for the demo's output and the docs. */
+    public static final String ATTACK = "tenant " + DemoTenants.STARK + ": " + ATTACK_FORGED
+            + " forged tokens (INVALID_SIGNATURE, one user, " + ATTACKER_IP + ", python-requests), and one genuine "
+            + "token replayed by curl from " + (ATTACK_REPLAYS - 1) + " other sessions and IPs";
+
+    private static final String SCRIPT_AGENT = "python-requests/2.32.3";
+    private static final String CURL_AGENT = "curl/8.5.0";
 
     /** Sessions sending at the same time; their events interleave. */
     private static final int CONCURRENT_SESSIONS = 6;
@@ -141,6 +161,8 @@ public final class DemoTraffic {
     private final RSAKey impostorKey;
     private final Deque<PlannedSession> planned = new ArrayDeque<>();
     private final List<ActiveSession> active = new ArrayList<>();
+    private final Deque<AttackStep> attack = new ArrayDeque<>();
+    private final int attackAt;
     private int cursor;
     private int emitted;
 
@@ -150,17 +172,45 @@ public final class DemoTraffic {
      *               so events of separate runs never share an id
      */
     public DemoTraffic(DemoTenants tenants, int events, Clock clock, Random random) {
+        this(tenants, events, clock, random, false);
+    }
+
+    /**
+     * @param events       how many events in all, the attack's included; at least {@link #minEvents(boolean)}
+     * @param injectAttack whether {@value #ATTACK_EVENTS} of them are the attack on {@value DemoTenants#STARK}
+     */
+    public DemoTraffic(DemoTenants tenants, int events, Clock clock, Random random, boolean injectAttack) {
         this.tenants = tenants;
         this.clock = clock;
         this.random = random;
         this.total = events;
-        this.intended = intendedCounts(events);
+        this.intended = injectAttack ? withAttack(events) : intendedCounts(events);
+        this.attackAt = injectAttack ? (events - ATTACK_EVENTS) / 3 : Integer.MAX_VALUE;
         // A key of the org's own making that it never published (say, one retired long ago), and one an attacker
         // made to sign under the org's real key id.
         this.unpublishedKey = tenants.org().newSigningKey();
         this.impostorKey = tenants.org().newSigningKey();
         this.scenarios = scenarios();
-        plan();
+        plan(injectAttack ? intendedCounts(events - ATTACK_EVENTS) : intended);
+        if (injectAttack) {
+            planAttack();
+        }
+    }
+
+    /** Fewest events the traffic accepts: every code and a few verified events, and the attack if injected. */
+    public static int minEvents(boolean injectAttack) {
+        return MIN_EVENTS + (injectAttack ? ATTACK_EVENTS : 0);
+    }
+
+    private static Map<Outcome, Integer> withAttack(int events) {
+        if (events < minEvents(true)) {
+            throw new IllegalArgumentException("the demo needs at least " + minEvents(true) + " events to show "
+                    + "every error code and the attack, got " + events);
+        }
+        Map<Outcome, Integer> counts = new LinkedHashMap<>(intendedCounts(events - ATTACK_EVENTS));
+        counts.merge(Outcome.VERIFIED, ATTACK_REPLAYS, Integer::sum);
+        counts.merge(Outcome.rejected(ErrorCode.INVALID_SIGNATURE), ATTACK_FORGED, Integer::sum);
+        return Collections.unmodifiableMap(counts);
     }
 
     /**
@@ -212,6 +262,10 @@ public final class DemoTraffic {
             throw new NoSuchElementException("all " + total + " events were produced");
         }
         Instant now = clock.instant().truncatedTo(ChronoUnit.MILLIS);
+        if (emitted >= attackAt && !attack.isEmpty()) {
+            emitted++;
+            return attack.poll().event(now);
+        }
         while (active.size() < CONCURRENT_SESSIONS && !planned.isEmpty()) {
             active.add(new ActiveSession(planned.poll(), now));
         }
@@ -228,9 +282,10 @@ public final class DemoTraffic {
         return event;
     }
 
-    private void plan() {
+    /** Plans the sessions of the usual mix; the attack's events are planned apart. */
+    private void plan(Map<Outcome, Integer> mix) {
         List<PlannedSession> sessions = new ArrayList<>();
-        intended.forEach((outcome, count) -> {
+        mix.forEach((outcome, count) -> {
             int left = count;
             while (left > 0) {
                 int length = Math.min(left, sessionLength(outcome));
@@ -398,6 +453,63 @@ public final class DemoTraffic {
         return choices.get(random.nextInt(choices.size()));
     }
 
+    // --- the injected attack -----------------------------------------------------------------------------------
+
+    /** One event of the attack, made when it is sent. */
+    @FunctionalInterface
+    private interface AttackStep {
+        DemoEvent event(Instant now);
+    }
+
+    /**
+     * The victim's user signs in from a browser; a script then sends {@value #ATTACK_FORGED} tokens for the same
+     * user signed with the attacker's key under the org's key id (FORGERY_ATTEMPT, SUBJECT_UNDER_ATTACK); then
+     * curl replays the genuine token from other sessions and IPs (TOKEN_REPLAY).
+     */
+    private void planAttack() {
+        DemoTenant victim = tenants.get(DemoTenants.STARK);
+        DemoUser user = USERS.get(0);
+        String[] stolen = new String[1];
+        attack.add(now -> {
+            stolen[0] = genuine(victim, now, user).sign();
+            return attackEvent(victim, stolen[0], "203.0.113.77", USER_AGENTS.get(0), now, Outcome.VERIFIED);
+        });
+        for (int i = 0; i < ATTACK_FORGED; i++) {
+            attack.add(now -> attackEvent(victim, genuine(victim, now, user).signedWith(impostorKey)
+                            .keyId(tenants.org().signingKey().getKeyID()).sign(), ATTACKER_IP, SCRIPT_AGENT, now,
+                    Outcome.rejected(ErrorCode.INVALID_SIGNATURE)));
+        }
+        for (int i = 1; i < ATTACK_REPLAYS; i++) {
+            String ip = "198.51.100." + (200 + i);
+            attack.add(now -> attackEvent(victim, stolen[0], ip, CURL_AGENT, now, Outcome.VERIFIED));
+        }
+    }
+
+    /** An attack event: a session of its own that starts and sends this one event. */
+    private static DemoEvent attackEvent(DemoTenant tenant, String token, String clientIp, String userAgent,
+                                         Instant now, Outcome intended) {
+        String sessionId = "sess-" + UUID.randomUUID();
+        WidgetSessionEvent event = sessionEvent(tenant, sessionId, "SESSION_STARTED", now, token, clientIp,
+                userAgent);
+        return new DemoEvent(sessionId, Contracts.SESSION_EVENT.encode(event), now, event.getEventId(),
+                tenant.tenantId(), intended);
+    }
+
+    private static WidgetSessionEvent sessionEvent(DemoTenant tenant, String sessionId, String type, Instant now,
+                                                   String token, String clientIp, String userAgent) {
+        return WidgetSessionEvent.newBuilder()
+                .setEventId("evt-" + UUID.randomUUID())
+                .setTenantId(tenant.tenantId())
+                .setSessionId(sessionId)
+                .setEventType(type)
+                .setOccurredAt(now)
+                .setIdToken(token)
+                .setClientIp(clientIp)
+                .setUserAgent(userAgent)
+                .setOrigin(tenant.origin())
+                .build();
+    }
+
     // --- sessions ----------------------------------------------------------------------------------------------
 
     /** A session sending its events: one tenant, one token, one client. */
@@ -443,17 +555,7 @@ public final class DemoTraffic {
             String type = sent == 1 ? "SESSION_STARTED"
                     : sent == plan.events() ? "SESSION_ENDED"
                     : random.nextBoolean() ? "MESSAGE_SENT" : "MESSAGE_RECEIVED";
-            return WidgetSessionEvent.newBuilder()
-                    .setEventId("evt-" + UUID.randomUUID())
-                    .setTenantId(tenant.tenantId())
-                    .setSessionId(sessionId)
-                    .setEventType(type)
-                    .setOccurredAt(now)
-                    .setIdToken(token)
-                    .setClientIp(clientIp)
-                    .setUserAgent(userAgent)
-                    .setOrigin(tenant.origin())
-                    .build();
+            return sessionEvent(tenant, sessionId, type, now, token, clientIp, userAgent);
         }
 
         /** A value a misconfigured producer might write. Its rejection is keyed by the record key. */

@@ -37,18 +37,31 @@ public final class VerdictReader implements AutoCloseable {
 
     public VerdictReader(String bootstrapServers, Topics topics) {
         this.topics = topics;
+        this.consumer = committedConsumer(bootstrapServers, "identity-audit-demo-verdicts",
+                List.of(topics.verified(), topics.rejected()));
+        partitions.addAll(consumer.assignment());
+    }
+
+    /**
+     * A consumer without a group, assigned every partition of {@code topics} from the beginning, that sees only
+     * what the pipeline committed: an aborted attempt's output is never counted.
+     */
+    static KafkaConsumer<String, byte[]> committedConsumer(String bootstrapServers, String clientId,
+                                                           List<String> topics) {
         Properties props = new Properties();
         props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
-        props.put(ConsumerConfig.CLIENT_ID_CONFIG, "identity-audit-demo-verdicts");
-        // Only what the pipeline committed: an aborted attempt's output is never counted.
+        props.put(ConsumerConfig.CLIENT_ID_CONFIG, clientId);
         props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, IsolationLevel.READ_COMMITTED.toString());
         props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-        this.consumer = new KafkaConsumer<>(props, new StringDeserializer(), new ByteArrayDeserializer());
-        for (String topic : List.of(topics.verified(), topics.rejected())) {
+        KafkaConsumer<String, byte[]> consumer =
+                new KafkaConsumer<>(props, new StringDeserializer(), new ByteArrayDeserializer());
+        List<TopicPartition> partitions = new ArrayList<>();
+        for (String topic : topics) {
             consumer.partitionsFor(topic).forEach(p -> partitions.add(new TopicPartition(p.topic(), p.partition())));
         }
         consumer.assign(partitions);
         consumer.seekToBeginning(partitions);
+        return consumer;
     }
 
     /** Waits up to {@code timeout} for verdicts and books those that came. */

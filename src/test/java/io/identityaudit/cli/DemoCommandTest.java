@@ -2,6 +2,7 @@ package io.identityaudit.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.identityaudit.demo.DemoTenants;
 import io.identityaudit.demo.DemoTraffic;
 import io.identityaudit.demo.Outcome;
 import io.identityaudit.token.ErrorCode;
@@ -101,5 +102,31 @@ class DemoCommandTest {
 
         assertThat(result.exitCode()).isEqualTo(ExitCode.USAGE);
         assertThat(result.err()).contains("--events must be at least " + DemoTraffic.MIN_EVENTS);
+    }
+
+    @Test
+    void injectedAttackShowsItsAnomaliesAndStillGivesEveryEventItsVerdict(@TempDir Path dataDir) throws IOException {
+        Result result = demo("--embedded-port", "0", "--events", "200", "--rate", "1000", "--inject-attack",
+                "--data-dir", dataDir.toString(), "--no-metrics");
+
+        assertThat(result.exitCode()).as("exit code; stdout:%n%s%nstderr:%n%s", result.out(), result.err())
+                .isEqualTo(ExitCode.OK);
+        assertThat(result.out()).contains("Injecting an attack (--inject-attack): " + DemoTraffic.ATTACK);
+        Matcher total = row(result.out(), "total");
+        assertThat(total.group(1)).isEqualTo("200");
+        assertThat(result.out()).contains("Anomalies written to identity.anomalies (read_committed): ")
+                .doesNotContain("did not all arrive");
+        for (String kind : new String[] {"FORGERY_ATTEMPT", "SUBJECT_UNDER_ATTACK", "TOKEN_REPLAY"}) {
+            assertThat(result.out()).containsPattern("(?m)^  " + kind + " +\\d+  .*\\(.*" + DemoTenants.STARK);
+        }
+    }
+
+    @Test
+    void injectedAttackNeedsRoomForItsEvents() throws IOException {
+        Result result = demo("--embedded-port", "0", "--events", "25", "--inject-attack");
+
+        assertThat(result.exitCode()).isEqualTo(ExitCode.USAGE);
+        assertThat(result.err()).contains("--events must be at least " + DemoTraffic.minEvents(true))
+                .contains("and the attack fits");
     }
 }

@@ -2,8 +2,13 @@ package io.identityaudit.demo;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.tuple;
 
+import com.nimbusds.jwt.SignedJWT;
+import io.identityaudit.avro.AnomalyKind;
+import io.identityaudit.avro.AnomalySeverity;
 import io.identityaudit.avro.IdentityRejection;
+import io.identityaudit.avro.SecurityAnomaly;
 import io.identityaudit.avro.TenantSsoConfig;
 import io.identityaudit.avro.VerifiedIdentity;
 import io.identityaudit.avro.WidgetSessionEvent;
@@ -136,13 +141,105 @@ class DemoTrafficTest {
     }
 
     @Test
-    void everyEventGetsFromTheRealTopologyTheVerdictItWasMeantToGet(@TempDir Path stateDir) {
+    void injectedAttackIsTakenOutOfTheEventCountAndAddsToTheIntendedMix() {
+        Map<Outcome, Integer> plain = DemoTraffic.intendedCounts(500 - DemoTraffic.ATTACK_EVENTS);
+        DemoTraffic traffic = new DemoTraffic(new DemoTenants(org, downOrg, NOW), 500,
+                Clock.fixed(NOW, ZoneOffset.UTC), new Random(3), true);
+
+        assertThat(traffic.total()).isEqualTo(500);
+        assertThat(traffic.intended().values().stream().mapToInt(Integer::intValue).sum()).isEqualTo(500);
+        assertThat(traffic.intended().get(Outcome.VERIFIED))
+                .isEqualTo(plain.get(Outcome.VERIFIED) + DemoTraffic.ATTACK_REPLAYS);
+        assertThat(traffic.intended().get(Outcome.rejected(ErrorCode.INVALID_SIGNATURE)))
+                .isEqualTo(plain.get(Outcome.rejected(ErrorCode.INVALID_SIGNATURE)) + DemoTraffic.ATTACK_FORGED);
+        assertThat(DemoTraffic.minEvents(true)).isEqualTo(DemoTraffic.MIN_EVENTS + DemoTraffic.ATTACK_EVENTS);
+        assertThatThrownBy(() -> new DemoTraffic(new DemoTenants(org, downOrg, NOW), DemoTraffic.minEvents(true) - 1,
+                Clock.fixed(NOW, ZoneOffset.UTC), new Random(3), true))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("at least " + DemoTraffic.minEvents(true));
+    }
+
+    @Test
+    void injectedAttackIsOneBlockOfForgedTokensFromOneIpAndAGenuineTokenReplayedByCurl() throws Exception {
+        DemoTenants tenants = new DemoTenants(org, downOrg, NOW.minus(Duration.ofMinutes(1)));
+        DemoTraffic traffic = new DemoTraffic(tenants, 300, Clock.fixed(NOW, ZoneOffset.UTC), new Random(5), true);
+
+        List<DemoEvent> events = drain(traffic);
+
+        assertThat(events).hasSize(300);
+        Map<Outcome, Integer> emitted = new LinkedHashMap<>();
+        events.forEach(e -> emitted.merge(e.intended(), 1, Integer::sum));
+        assertThat(emitted).isEqualTo(traffic.intended());
+        List<Integer> positions = new ArrayList<>();
+        List<WidgetSessionEvent> attack = new ArrayList<>();
+        for (int i = 0; i < events.size(); i++) {
+            if (DemoTenants.STARK.equals(events.get(i).tenantId())) {
+                positions.add(i);
+                attack.add(Contracts.SESSION_EVENT.decode(events.get(i).value()));
+            }
+        }
+        assertThat(positions).as("only the attack goes to stark, in one block after a third of the traffic")
+                .hasSize(DemoTraffic.ATTACK_EVENTS)
+                .startsWith((300 - DemoTraffic.ATTACK_EVENTS) / 3)
+                .endsWith((300 - DemoTraffic.ATTACK_EVENTS) / 3 + DemoTraffic.ATTACK_EVENTS - 1);
+        assertThat(attack).extracting(WidgetSessionEvent::getSessionId).as("a session per event")
+                .doesNotHaveDuplicates();
+
+        List<DemoEvent> forged = events.stream().filter(e -> DemoTenants.STARK.equals(e.tenantId())
+                && !e.intended().verified()).toList();
+        List<WidgetSessionEvent> forgedEvents = forged.stream()
+                .map(e -> Contracts.SESSION_EVENT.decode(e.value())).toList();
+        assertThat(forged).hasSize(DemoTraffic.ATTACK_FORGED)
+                .allSatisfy(e -> assertThat(e.intended()).isEqualTo(Outcome.rejected(ErrorCode.INVALID_SIGNATURE)));
+        assertThat(forgedEvents).allSatisfy(e -> {
+            assertThat(e.getClientIp()).isEqualTo(DemoTraffic.ATTACKER_IP);
+            assertThat(e.getUserAgent()).startsWith("python-requests/");
+            SignedJWT token = SignedJWT.parse(e.getIdToken());
+            assertThat(token.getJWTClaimsSet().getIssuer()).as("claims the tenant's own org").isEqualTo(org.issuer());
+            assertThat(token.getJWTClaimsSet().getAudience())
+                    .containsExactly(tenants.get(DemoTenants.STARK).clientId());
+            assertThat(token.getHeader().getKeyID()).as("under the org's key id")
+                    .isEqualTo(org.signingKey().getKeyID());
+        });
+        assertThat(forgedEvents).extracting(e -> SignedJWT.parse(e.getIdToken()).getJWTClaimsSet().getSubject())
+                .as("all for one user").containsOnly(
+                        SignedJWT.parse(forgedEvents.get(0).getIdToken()).getJWTClaimsSet().getSubject());
+
+        List<WidgetSessionEvent> replayed = attack.stream()
+                .filter(e -> !DemoTraffic.ATTACKER_IP.equals(e.getClientIp())).toList();
+        assertThat(replayed).hasSize(DemoTraffic.ATTACK_REPLAYS)
+                .extracting(WidgetSessionEvent::getIdToken).as("one genuine token").containsOnly(
+                        replayed.get(0).getIdToken());
+        assertThat(replayed.get(0).getUserAgent()).as("first from its user's browser").startsWith("Mozilla/5.0");
+        assertThat(replayed.subList(1, replayed.size())).allSatisfy(e -> {
+            assertThat(e.getUserAgent()).startsWith("curl/");
+            assertThat(e.getClientIp()).isNotEqualTo(replayed.get(0).getClientIp());
+        });
+        assertThat(replayed).extracting(WidgetSessionEvent::getClientIp).doesNotHaveDuplicates();
+    }
+
+    @Test
+    void injectedAttackGetsItsVerdictsAndAnomaliesFromTheRealTopology(@TempDir Path stateDir) {
         DemoTenants tenants = new DemoTenants(org, downOrg, Instant.now().minus(Duration.ofMinutes(1)));
+        DemoTraffic traffic = new DemoTraffic(tenants, 200, Clock.systemUTC(), new Random(13), true);
+
+        try (PipelineFixture pipeline = judge(tenants, traffic, stateDir)) {
+            List<SecurityAnomaly> anomalies = pipeline.anomalies.readValuesToList();
+            assertThat(anomalies).filteredOn(a -> DemoTenants.STARK.equals(a.getTenantId()))
+                    .extracting(SecurityAnomaly::getKind, SecurityAnomaly::getSeverity)
+                    .contains(tuple(AnomalyKind.FORGERY_ATTEMPT, AnomalySeverity.HIGH),
+                            tuple(AnomalyKind.SUBJECT_UNDER_ATTACK, AnomalySeverity.MEDIUM),
+                            tuple(AnomalyKind.TOKEN_REPLAY, AnomalySeverity.CRITICAL));
+        }
+    }
+
+    /** Saves the demo tenants, pipes the whole traffic in and checks each event's one verdict against its intent. */
+    private static PipelineFixture judge(DemoTenants tenants, DemoTraffic traffic, Path stateDir) {
         PipelineSettings settings = PipelineSettings.DEFAULTS
                 .withDomainPolicy(new DomainPolicy(tenants.orgDomains())).withRetryPolicy(RetryPolicy.NONE);
-        DemoTraffic traffic = new DemoTraffic(tenants, 600, Clock.systemUTC(), new Random(11));
         Map<String, Outcome> intended = new HashMap<>();
-        try (PipelineFixture pipeline = new PipelineFixture(settings, tls, stateDir)) {
+        PipelineFixture pipeline = new PipelineFixture(settings, tls, stateDir);
+        try {
             for (TenantSsoConfig config : tenants.configs()) {
                 pipeline.saveTenant(config);
             }
@@ -150,27 +247,41 @@ class DemoTrafficTest {
                 intended.put(event.trackingId(), event.intended());
                 pipeline.events.pipeInput(event.key(), event.value(), event.timestamp());
             }
-
-            Map<String, String> verdicts = new HashMap<>();
-            List<String> duplicates = new ArrayList<>();
-            for (TestRecord<String, VerifiedIdentity> record : pipeline.verifiedRecords()) {
-                if (verdicts.put(record.value().getEventId(), Outcome.VERIFIED_LABEL) != null) {
-                    duplicates.add(record.value().getEventId());
-                }
-            }
-            for (TestRecord<String, IdentityRejection> record : pipeline.rejectedRecords()) {
-                IdentityRejection rejection = record.value();
-                String id = rejection.getEventId() != null ? rejection.getEventId() : record.key();
-                if (verdicts.put(id, rejection.getErrorCode()) != null) {
-                    duplicates.add(id);
-                }
-            }
-
-            assertThat(duplicates).isEmpty();
-            assertThat(verdicts).hasSameSizeAs(intended);
-            Map<String, String> meant = intended.entrySet().stream()
-                    .collect(Collectors.toMap(Map.Entry::getKey, e -> e.getValue().label()));
-            assertThat(verdicts).isEqualTo(meant);
+            assertOneVerdictEachAsIntended(pipeline, intended);
+            return pipeline;
+        } catch (RuntimeException | AssertionError e) {
+            pipeline.close();
+            throw e;
         }
+    }
+
+    @Test
+    void everyEventGetsFromTheRealTopologyTheVerdictItWasMeantToGet(@TempDir Path stateDir) {
+        DemoTenants tenants = new DemoTenants(org, downOrg, Instant.now().minus(Duration.ofMinutes(1)));
+        DemoTraffic traffic = new DemoTraffic(tenants, 600, Clock.systemUTC(), new Random(11));
+        judge(tenants, traffic, stateDir).close();
+    }
+
+    private static void assertOneVerdictEachAsIntended(PipelineFixture pipeline, Map<String, Outcome> intended) {
+        Map<String, String> verdicts = new HashMap<>();
+        List<String> duplicates = new ArrayList<>();
+        for (TestRecord<String, VerifiedIdentity> record : pipeline.verifiedRecords()) {
+            if (verdicts.put(record.value().getEventId(), Outcome.VERIFIED_LABEL) != null) {
+                duplicates.add(record.value().getEventId());
+            }
+        }
+        for (TestRecord<String, IdentityRejection> record : pipeline.rejectedRecords()) {
+            IdentityRejection rejection = record.value();
+            String id = rejection.getEventId() != null ? rejection.getEventId() : record.key();
+            if (verdicts.put(id, rejection.getErrorCode()) != null) {
+                duplicates.add(id);
+            }
+        }
+
+        assertThat(duplicates).isEmpty();
+        assertThat(verdicts).hasSameSizeAs(intended);
+        Map<String, String> meant = intended.entrySet().stream()
+                .collect(Collectors.toMap(Map.Entry::getKey, e -> e.getValue().label()));
+        assertThat(verdicts).isEqualTo(meant);
     }
 }

@@ -374,12 +374,8 @@ public final class BenchTraffic {
 
     /** A genuine ID token of the tenant's org for the tenant's app, as if the user signed in just before. */
     private static IdTokenMinter genuine(BenchTenant tenant, Instant sessionStart, User user) {
-        return IdTokenMinter.of(tenant.org(), tenant.clientId(), sessionStart.minus(SIGNED_IN_BEFORE))
-                .claim("sub", user.id())
-                .claim("name", user.name())
-                .claim("email", user.email())
-                .claim("email_verified", true)
-                .claim("preferred_username", user.email());
+        return IdTokenMinter.forUser(tenant.org(), tenant.clientId(), sessionStart.minus(SIGNED_IN_BEFORE),
+                user.id(), user.name(), user.email());
     }
 
     private static User user(Random random) {

@@ -379,12 +379,8 @@ public final class DemoTraffic {
 
     /** A genuine ID token of the tenant's org for the tenant's app, as if the user signed in just before. */
     private static IdTokenMinter genuine(DemoTenant tenant, Instant sessionStart, DemoUser user) {
-        return IdTokenMinter.of(tenant.issuingOrg(), tenant.clientId(), sessionStart.minus(SIGNED_IN_BEFORE))
-                .claim("sub", user.id())
-                .claim("name", user.name())
-                .claim("email", user.email())
-                .claim("email_verified", true)
-                .claim("preferred_username", user.email());
+        return IdTokenMinter.forUser(tenant.issuingOrg(), tenant.clientId(), sessionStart.minus(SIGNED_IN_BEFORE),
+                user.id(), user.name(), user.email());
     }
 
     private static String withoutSignature(String token) {

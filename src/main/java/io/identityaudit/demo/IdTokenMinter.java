@@ -54,6 +54,17 @@ public final class IdTokenMinter {
         return token;
     }
 
+    /** An ID token of {@code org} for app {@code clientId} naming one user, issued at {@code issuedAt}. */
+    public static IdTokenMinter forUser(SimulatedOktaOrg org, String clientId, Instant issuedAt, String subject,
+                                        String name, String email) {
+        return of(org, clientId, issuedAt)
+                .claim("sub", subject)
+                .claim("name", name)
+                .claim("email", email)
+                .claim("email_verified", true)
+                .claim("preferred_username", email);
+    }
+
     public IdTokenMinter claim(String name, Object value) {
         claims.put(name, value);
         return this;

@@ -2,6 +2,7 @@ package io.identityaudit.anomaly;
 
 import io.identityaudit.config.PipelineSettings;
 import io.identityaudit.serde.Contracts;
+import io.identityaudit.topology.TenantConfigChanges;
 import io.identityaudit.topology.Verdict;
 import java.util.List;
 import org.apache.kafka.common.serialization.Serdes;
@@ -20,7 +21,8 @@ import org.apache.kafka.streams.state.Stores;
  *                  [anomaly-learnt]                                       [anomaly-&lt;detector&gt; …]
  * </pre>
  *
- * Only the small signals are repartitioned, never the events. Every store is changelogged.
+ * Only the small signals are repartitioned, never the events. Every store is changelogged and cached, so a
+ * window's state is written once per commit however many signals it took.
  */
 public final class AnomalyTopology {
 
@@ -30,19 +32,21 @@ public final class AnomalyTopology {
     }
 
     public static void addTo(StreamsBuilder builder, KStream<String, Verdict> verdicts, PipelineSettings settings,
-                             String tenantStoreName, AnomalyListener listener) {
+                             String tenantStoreName, TenantConfigChanges tenantChanges,
+                             AnomalyListener listener) {
         List<Detector> detectors = Detectors.all(settings.anomalies());
+        // Cached: a key updated many times between two commits is written to RocksDB and its changelog once.
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(SignalExtractor.LEARNT_STORE),
-                Serdes.String(), Serdes.Long()));
+                Serdes.String(), Serdes.Long()).withCachingEnabled());
         String[] detectorStores = new String[detectors.size()];
         for (int i = 0; i < detectors.size(); i++) {
             detectorStores[i] = detectors.get(i).storeName();
             builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(detectorStores[i]),
-                    Serdes.String(), Serdes.ByteArray()));
+                    Serdes.String(), Serdes.ByteArray()).withCachingEnabled());
         }
         verdicts
-                .process(() -> new SignalExtractor(tenantStoreName, settings.topics().retries(), detectors,
-                                settings.anomalies().retention()),
+                .process(() -> new SignalExtractor(tenantStoreName, tenantChanges, settings.domainPolicy(),
+                                settings.topics().retries(), detectors, settings.anomalies().retention()),
                         Named.as("anomaly-signals"), SignalExtractor.LEARNT_STORE)
                 .repartition(Repartitioned.with(Serdes.String(), Contracts.serde(Contracts.ANOMALY_SIGNAL))
                         .withName(SIGNALS_TOPIC))

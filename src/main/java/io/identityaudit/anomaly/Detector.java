@@ -41,7 +41,7 @@ interface Detector {
      * window tell it nothing it does not know, and only the first is sent. {@code null}, the default, when every
      * signal counts (volumes, not distinct values).
      */
-    default String repeatKey(AnomalySignal signal) {
+    default String repeatKey(VerdictFacts facts, AnomalySignal signal) {
         return null;
     }
 

@@ -10,6 +10,8 @@ import io.identityaudit.avro.WidgetSessionEvent;
 import io.identityaudit.serde.Contracts;
 import io.identityaudit.serde.MalformedRecordException;
 import io.identityaudit.token.ErrorCode;
+import io.identityaudit.config.DomainPolicy;
+import io.identityaudit.topology.TenantConfigChanges;
 import io.identityaudit.topology.TenantDirectory;
 import io.identityaudit.topology.Verdict;
 import java.nio.ByteBuffer;
@@ -36,6 +38,8 @@ public final class SignalExtractor implements Processor<String, Verdict, String,
     private static final int RECENTLY_SENT = 100_000;
 
     private final String tenantStoreName;
+    private final TenantConfigChanges tenantChanges;
+    private final DomainPolicy domainPolicy;
     private final String retryTopic;
     private final List<Detector> detectors;
     private final Duration relearnAfter;
@@ -51,8 +55,11 @@ public final class SignalExtractor implements Processor<String, Verdict, String,
             .executor(Runnable::run)
             .build();
 
-    SignalExtractor(String tenantStoreName, String retryTopic, List<Detector> detectors, Duration retention) {
+    SignalExtractor(String tenantStoreName, TenantConfigChanges tenantChanges, DomainPolicy domainPolicy,
+                    String retryTopic, List<Detector> detectors, Duration retention) {
         this.tenantStoreName = tenantStoreName;
+        this.tenantChanges = tenantChanges;
+        this.domainPolicy = domainPolicy;
         this.retryTopic = retryTopic;
         this.detectors = detectors;
         this.relearnAfter = retention.dividedBy(2);
@@ -61,7 +68,7 @@ public final class SignalExtractor implements Processor<String, Verdict, String,
     @Override
     public void init(ProcessorContext<String, AnomalySignal> context) {
         this.context = context;
-        this.tenants = new TenantDirectory(context.getStateStore(tenantStoreName));
+        this.tenants = new TenantDirectory(context.getStateStore(tenantStoreName), tenantChanges, domainPolicy);
         this.learnt = context.getStateStore(LEARNT_STORE);
     }
 
@@ -78,7 +85,7 @@ public final class SignalExtractor implements Processor<String, Verdict, String,
         }
         for (Detector detector : detectors) {
             for (AnomalySignal signal : detector.signals(facts)) {
-                if (isRepeat(detector, signal)) {
+                if (isRepeat(detector, facts, signal)) {
                     continue;
                 }
                 context.forward(new Record<>(detector.name() + "|" + signal.getGroupKey(), signal,
@@ -87,8 +94,8 @@ public final class SignalExtractor implements Processor<String, Verdict, String,
         }
     }
 
-    private boolean isRepeat(Detector detector, AnomalySignal signal) {
-        String repeatKey = detector.repeatKey(signal);
+    private boolean isRepeat(Detector detector, VerdictFacts facts, AnomalySignal signal) {
+        String repeatKey = detector.repeatKey(facts, signal);
         if (repeatKey == null) {
             return false;
         }
@@ -129,7 +136,7 @@ public final class SignalExtractor implements Processor<String, Verdict, String,
                                String errorCode, String clientIp, String userAgent, String fingerprint,
                                String subject, String keyId, String issuer, List<String> audience,
                                Duration pastBoundary) {
-        Optional<TenantSsoConfig> config = tenants.asOf(tenantId, occurredAt);
+        Optional<TenantSsoConfig> config = tenants.asOf(tenantId, occurredAt).map(TenantDirectory.Version::config);
         String domain = config.map(TenantSsoConfig::getDomain).orElse(null);
         String clientId = config.map(TenantSsoConfig::getClientId).orElse(null);
         boolean claimsTenantIssuer = domain != null && ("https://" + domain).equals(issuer);

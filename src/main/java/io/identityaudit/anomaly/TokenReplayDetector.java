@@ -48,7 +48,7 @@ final class TokenReplayDetector implements Detector {
      * events of a session with the same token change nothing, and are not sent through the repartition.
      */
     @Override
-    public String repeatKey(AnomalySignal signal) {
+    public String repeatKey(VerdictFacts facts, AnomalySignal signal) {
         return signal.getGroupKey() + '|' + signal.getSessionId() + '|' + signal.getClientIp() + '|'
                 + signal.getUserAgent() + '|' + (signal.getErrorCode() == null);
     }

@@ -1,8 +1,6 @@
 package io.identityaudit.topology;
 
-import io.identityaudit.avro.TenantSsoConfig;
 import io.identityaudit.avro.WidgetSessionEvent;
-import io.identityaudit.config.DomainPolicy;
 import io.identityaudit.config.TenantConfigCheck;
 import io.identityaudit.serde.Contracts;
 import io.identityaudit.serde.MalformedRecordException;
@@ -26,12 +24,10 @@ final class EventJudge {
     private static final Logger log = LoggerFactory.getLogger(EventJudge.class);
 
     private final TenantDirectory tenants;
-    private final DomainPolicy domainPolicy;
     private final OktaIdTokenValidator validator;
 
-    EventJudge(TenantDirectory tenants, DomainPolicy domainPolicy, OktaIdTokenValidator validator) {
+    EventJudge(TenantDirectory tenants, OktaIdTokenValidator validator) {
         this.tenants = tenants;
-        this.domainPolicy = domainPolicy;
         this.validator = validator;
     }
 
@@ -55,19 +51,19 @@ final class EventJudge {
 
     private Verdict judge(WidgetSessionEvent event, InputPosition input) {
         Instant occurredAt = event.getOccurredAt();
-        Optional<TenantSsoConfig> config = tenants.asOf(event.getTenantId(), occurredAt);
+        Optional<TenantDirectory.Version> version = tenants.asOf(event.getTenantId(), occurredAt);
         String token = event.getIdToken();
         String fingerprint = token == null || token.isBlank() ? null : TokenFingerprint.of(token);
-        if (config.isEmpty()) {
+        if (version.isEmpty()) {
             return Verdicts.rejected(event, ErrorCode.UNKNOWN_TENANT, "tenant "
                     + SafeText.quote(event.getTenantId()) + " had no SSO configuration at " + occurredAt,
                     fingerprint, input);
         }
-        if (!config.get().getEnabled()) {
+        if (!version.get().config().getEnabled()) {
             return Verdicts.rejected(event, ErrorCode.SSO_DISABLED, "SSO was disabled for tenant "
                     + SafeText.quote(event.getTenantId()) + " at " + occurredAt, fingerprint, input);
         }
-        TenantConfigCheck check = TenantConfigCheck.of(config.get(), domainPolicy);
+        TenantConfigCheck check = version.get().check();
         if (check instanceof TenantConfigCheck.Unusable unusable) {
             return Verdicts.rejected(event, ErrorCode.TENANT_CONFIG_INVALID, "the SSO configuration of tenant "
                     + SafeText.quote(event.getTenantId()) + " is unusable: " + unusable.reason(), fingerprint, input);

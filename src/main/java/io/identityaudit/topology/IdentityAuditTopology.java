@@ -68,6 +68,7 @@ public final class IdentityAuditTopology {
                              TenantConfigListener configListener, VerdictListener verdictListener,
                              AnomalyListener anomalyListener) {
         Topics topics = settings.topics();
+        TenantConfigChanges tenantChanges = new TenantConfigChanges();
 
         StoreBuilder<VersionedKeyValueStore<String, TenantSsoConfig>> tenantStore =
                 Stores.versionedKeyValueStoreBuilder(
@@ -78,25 +79,25 @@ public final class IdentityAuditTopology {
                         .withLoggingDisabled();
         builder.addGlobalStore(tenantStore, topics.tenantConfigs(),
                 Consumed.with(Serdes.String(), Serdes.ByteArray()).withName("tenant-configs-source"),
-                () -> new TenantConfigLoader(TENANT_CONFIG_STORE, configListener));
+                () -> new TenantConfigLoader(TENANT_CONFIG_STORE, configListener, tenantChanges));
 
         // Values are read as bytes so that an undecodable event becomes a MALFORMED_EVENT rejection in the
         // topology instead of an exception handler's decision.
         KStream<String, Verdict> firstTries = builder
                 .stream(topics.sessionEvents(),
                         Consumed.with(Serdes.String(), Serdes.ByteArray()).withName("session-events-source"))
-                .process(() -> new SessionEventVerifier(TENANT_CONFIG_STORE, settings.domainPolicy(), validator,
+                .process(() -> new SessionEventVerifier(TENANT_CONFIG_STORE, tenantChanges, settings.domainPolicy(), validator,
                         settings.retryPolicy(), verdictListener), Named.as("verify-token"));
 
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(RETRY_STORE),
                 Serdes.String(), Serdes.ByteArray()));
         KStream<String, Verdict> retries = builder
                 .stream(topics.retries(), Consumed.with(Serdes.String(), Serdes.ByteArray()).withName("retry-source"))
-                .process(() -> new RetryScheduler(TENANT_CONFIG_STORE, RETRY_STORE, settings.domainPolicy(),
+                .process(() -> new RetryScheduler(TENANT_CONFIG_STORE, tenantChanges, RETRY_STORE, settings.domainPolicy(),
                         validator, settings.retryPolicy(), verdictListener), Named.as("retry-scheduler"), RETRY_STORE);
 
         KStream<String, Verdict> allVerdicts = firstTries.merge(retries, Named.as("all-verdicts"));
-        AnomalyTopology.addTo(builder, allVerdicts, settings, TENANT_CONFIG_STORE, anomalyListener);
+        AnomalyTopology.addTo(builder, allVerdicts, settings, TENANT_CONFIG_STORE, tenantChanges, anomalyListener);
         allVerdicts
                 .split(Named.as("route-"))
                 .branch((sessionId, verdict) -> verdict instanceof Verdict.Verified,

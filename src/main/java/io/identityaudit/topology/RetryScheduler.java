@@ -36,6 +36,7 @@ final class RetryScheduler implements Processor<String, byte[], String, Verdict>
     static final Duration CHECK_INTERVAL = Duration.ofSeconds(1);
 
     private final String tenantStoreName;
+    private final TenantConfigChanges tenantChanges;
     private final String retryStoreName;
     private final DomainPolicy domainPolicy;
     private final OktaIdTokenValidator validator;
@@ -45,9 +46,10 @@ final class RetryScheduler implements Processor<String, byte[], String, Verdict>
     private KeyValueStore<String, byte[]> waiting;
     private EventJudge judge;
 
-    RetryScheduler(String tenantStoreName, String retryStoreName, DomainPolicy domainPolicy,
-                   OktaIdTokenValidator validator, RetryPolicy retryPolicy, VerdictListener listener) {
+    RetryScheduler(String tenantStoreName, TenantConfigChanges tenantChanges, String retryStoreName,
+                   DomainPolicy domainPolicy, OktaIdTokenValidator validator, RetryPolicy retryPolicy, VerdictListener listener) {
         this.tenantStoreName = tenantStoreName;
+        this.tenantChanges = tenantChanges;
         this.retryStoreName = retryStoreName;
         this.domainPolicy = domainPolicy;
         this.validator = validator;
@@ -59,8 +61,8 @@ final class RetryScheduler implements Processor<String, byte[], String, Verdict>
     public void init(ProcessorContext<String, Verdict> context) {
         this.context = context;
         this.waiting = context.getStateStore(retryStoreName);
-        this.judge = new EventJudge(new TenantDirectory(context.getStateStore(tenantStoreName)), domainPolicy,
-                validator);
+        this.judge = new EventJudge(new TenantDirectory(context.getStateStore(tenantStoreName), tenantChanges,
+                domainPolicy), validator);
         context.schedule(CHECK_INTERVAL, PunctuationType.WALL_CLOCK_TIME, this::judgeDue);
     }
 

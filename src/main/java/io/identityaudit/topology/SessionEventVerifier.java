@@ -18,6 +18,7 @@ import org.apache.kafka.streams.processor.api.RecordMetadata;
 final class SessionEventVerifier implements Processor<String, byte[], String, Verdict> {
 
     private final String tenantStoreName;
+    private final TenantConfigChanges tenantChanges;
     private final DomainPolicy domainPolicy;
     private final OktaIdTokenValidator validator;
     private final RetryPolicy retryPolicy;
@@ -25,9 +26,10 @@ final class SessionEventVerifier implements Processor<String, byte[], String, Ve
     private ProcessorContext<String, Verdict> context;
     private EventJudge judge;
 
-    SessionEventVerifier(String tenantStoreName, DomainPolicy domainPolicy, OktaIdTokenValidator validator,
-                         RetryPolicy retryPolicy, VerdictListener listener) {
+    SessionEventVerifier(String tenantStoreName, TenantConfigChanges tenantChanges, DomainPolicy domainPolicy,
+                         OktaIdTokenValidator validator,                         RetryPolicy retryPolicy, VerdictListener listener) {
         this.tenantStoreName = tenantStoreName;
+        this.tenantChanges = tenantChanges;
         this.domainPolicy = domainPolicy;
         this.validator = validator;
         this.retryPolicy = retryPolicy;
@@ -37,8 +39,8 @@ final class SessionEventVerifier implements Processor<String, byte[], String, Ve
     @Override
     public void init(ProcessorContext<String, Verdict> context) {
         this.context = context;
-        this.judge = new EventJudge(new TenantDirectory(context.getStateStore(tenantStoreName)), domainPolicy,
-                validator);
+        this.judge = new EventJudge(new TenantDirectory(context.getStateStore(tenantStoreName), tenantChanges,
+                domainPolicy), validator);
     }
 
     @Override

@@ -25,12 +25,14 @@ final class TenantConfigLoader implements Processor<String, byte[], Void, Void> 
 
     private final String storeName;
     private final TenantConfigListener listener;
+    private final TenantConfigChanges changes;
     private ProcessorContext<Void, Void> context;
     private VersionedKeyValueStore<String, TenantSsoConfig> store;
 
-    TenantConfigLoader(String storeName, TenantConfigListener listener) {
+    TenantConfigLoader(String storeName, TenantConfigListener listener, TenantConfigChanges changes) {
         this.storeName = storeName;
         this.listener = listener;
+        this.changes = changes;
     }
 
     @Override
@@ -48,6 +50,7 @@ final class TenantConfigLoader implements Processor<String, byte[], Void, Void> 
         }
         if (record.value() == null) {
             store.delete(tenantId, record.timestamp());
+            changes.changed();
             listener.onRemoved(tenantId);
             log.info("Tenant {} removed as of {}", SafeText.quote(tenantId), record.timestamp());
             return;
@@ -64,6 +67,7 @@ final class TenantConfigLoader implements Processor<String, byte[], Void, Void> 
             return;
         }
         store.put(tenantId, config, config.getUpdatedAt().toEpochMilli());
+        changes.changed();
         listener.onSaved(config);
         log.info("Tenant {} configured as of {}: provider {}, domain {}, enabled {}", SafeText.quote(tenantId),
                 config.getUpdatedAt(), SafeText.quote(config.getProvider()), SafeText.quote(config.getDomain()),

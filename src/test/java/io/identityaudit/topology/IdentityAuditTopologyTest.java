@@ -336,6 +336,24 @@ class IdentityAuditTopologyTest {
         }
 
         @Test
+        void aConfigChangeSavedWhileEventsFlowAppliesToTheNextEventsOfItsTime() {
+            String token = IdTokenMinter.of(acmeOrg, CLIENT_ID, T0).sign();
+            Instant changedAt = T0.plus(Duration.ofMinutes(10));
+            verifiedFor(event("acme", token, changedAt.plusSeconds(30)).build());
+
+            pipeline.saveTenant(tenant("acme", "0oaNEWCLIENT000000001", acmeOrg.domain(), changedAt).build());
+
+            assertThat(rejectionFor(event("acme", token, changedAt.plusSeconds(60)).build()).getErrorCode())
+                    .isEqualTo("INVALID_AUDIENCE");
+            verifiedFor(event("acme", token, changedAt.minusSeconds(60)).build());
+
+            pipeline.deleteTenant("acme", changedAt.plusSeconds(90));
+
+            assertThat(rejectionFor(event("acme", token, changedAt.plusSeconds(120)).build()).getErrorCode())
+                    .isEqualTo("UNKNOWN_TENANT");
+        }
+
+        @Test
         void tombstoneRemovesTheTenantForLaterEventsOnly() {
             Instant deletedAt = T0.plus(Duration.ofMinutes(20));
             pipeline.deleteTenant("acme", deletedAt);

@@ -160,6 +160,13 @@ public final class OrgJwksRegistry implements SigningKeys, Closeable {
         sourcesByDomain.clear();
     }
 
+    /** A key found in one key set: valid as an answer while that key set is the fresh one. */
+    private record FoundIn(JWKSet keySet, KeyLookup.Found found) {
+    }
+
+    /** More than any org publishes (Okta publishes two or three keys), with room for every algorithm. */
+    private static final int MAX_REMEMBERED_KEYS = 256;
+
     /** A fetch of one org's key set running on a fetch thread, and until when callers wait for it. */
     private record Fetch(CompletableFuture<KeyLookup> result, long deadlineNanos) {
     }
@@ -181,6 +188,8 @@ public final class OrgJwksRegistry implements SigningKeys, Closeable {
         private volatile String whyQuiet = "";
         /** Whether the last fetch failed: the next one is a probe nobody waits for. */
         private volatile boolean lastFetchFailed;
+        /** By algorithm and kid: the key found in {@code lastKeySet} when it was the fresh key set. */
+        private final Map<String, FoundIn> foundIn = new ConcurrentHashMap<>();
 
         OrgKeySource(String domain) {
             this.domain = domain;
@@ -196,8 +205,17 @@ public final class OrgJwksRegistry implements SigningKeys, Closeable {
         }
 
         KeyLookup find(String keyId, JWSAlgorithm algorithm) {
+            KeyLookup.Found remembered = rememberedInFreshKeySet(keyId, algorithm);
+            if (remembered != null) {
+                listener.onLookup(domain, remembered, true);
+                return remembered;
+            }
             JWKSelector selector = selector(keyId, algorithm);
-            KeyLookup cached = fromFreshKeySet(selector);
+            JWKSet keySet = lastKeySet;
+            KeyLookup cached = fromFreshKeySet(selector, keySet);
+            if (cached instanceof KeyLookup.Found found) {
+                remember(keyId, algorithm, keySet, found);
+            }
             if (cached != null) {
                 listener.onLookup(domain, cached, true);
                 return cached;
@@ -209,12 +227,40 @@ public final class OrgJwksRegistry implements SigningKeys, Closeable {
             return result;
         }
 
+        /**
+         * The key found for this kid and algorithm in the key set that is still the fresh one: what every event of
+         * the org asks, answered without building a nimbus selector and matching the whole key set again.
+         */
+        private KeyLookup.Found rememberedInFreshKeySet(String keyId, JWSAlgorithm algorithm) {
+            FoundIn memo = foundIn.get(memoKey(keyId, algorithm));
+            if (memo == null || memo.keySet() != lastKeySet
+                    || !lastKeySetRead.isAfter(clock.instant().minus(settings.cacheTimeToLive()))) {
+                return null;
+            }
+            return memo.found();
+        }
+
+        /** Only keys the org publishes are remembered, so tokens with made-up kids cannot fill the memory. */
+        private void remember(String keyId, JWSAlgorithm algorithm, JWKSet keySet, KeyLookup.Found found) {
+            if (foundIn.size() < MAX_REMEMBERED_KEYS) {
+                foundIn.put(memoKey(keyId, algorithm), new FoundIn(keySet, found));
+            }
+        }
+
+        private static String memoKey(String keyId, JWSAlgorithm algorithm) {
+            return algorithm.getName() + ' ' + keyId;
+        }
+
         /** The key, when the key set read within the cache lifetime has it: no network, no nimbus. */
         private KeyLookup fromFreshKeySet(JWKSelector selector) {
+            return fromFreshKeySet(selector, lastKeySet);
+        }
+
+        private KeyLookup fromFreshKeySet(JWKSelector selector, JWKSet keySet) {
             if (!lastKeySetRead.isAfter(clock.instant().minus(settings.cacheTimeToLive()))) {
                 return null;
             }
-            List<JWK> keys = selector.select(lastKeySet);
+            List<JWK> keys = selector.select(keySet);
             return keys.isEmpty() ? null : new KeyLookup.Found(keys.get(0));
         }
 

@@ -75,7 +75,16 @@ public final class OktaIdTokenValidator {
     }
 
     public TokenVerdict validate(String token, TenantPolicy tenant, Instant at) {
-        String fingerprint = TokenFingerprint.of(token);
+        return validate(token, TokenFingerprint.of(token), tenant, at);
+    }
+
+    /**
+     * The same, for a caller that has the token's fingerprint already (every verdict carries it): the SHA-256 of
+     * a 1 KB token is then computed once per event, not twice.
+     *
+     * @param fingerprint {@code TokenFingerprint.of(token)}
+     */
+    public TokenVerdict validate(String token, String fingerprint, TenantPolicy tenant, Instant at) {
         CacheKey cacheKey = new CacheKey(fingerprint, tenant);
         GenuineToken known = genuineTokens.getIfPresent(cacheKey);
         if (known != null && stillPublished(known, tenant)) {

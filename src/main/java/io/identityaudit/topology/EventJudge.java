@@ -73,7 +73,7 @@ final class EventJudge {
                     input);
         }
         TenantConfigCheck.Usable usable = (TenantConfigCheck.Usable) check;
-        TokenVerdict tokenVerdict = validator.validate(token, usable.policy(), occurredAt);
+        TokenVerdict tokenVerdict = validator.validate(token, fingerprint, usable.policy(), occurredAt);
         if (tokenVerdict instanceof TokenVerdict.Accepted accepted) {
             return Verdicts.verified(event, accepted, input);
         }

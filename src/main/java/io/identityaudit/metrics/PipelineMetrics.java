@@ -21,10 +21,12 @@ import io.micrometer.core.instrument.Timer;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.EnumMap;
 import java.util.EnumSet;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 
 /**
  * The pipeline's own meters, named in Prometheus convention (documented in docs/metrics.md). Every label value
@@ -64,6 +66,13 @@ public final class PipelineMetrics implements VerdictListener, TenantConfigListe
     private final Timer validationRejected;
     private final Timer eventToVerdict;
     private final Counter retriesScheduled;
+    /**
+     * The {@value #VALIDATIONS} counters already registered, by tenant label (verified) and by error code and
+     * tenant label (rejected): building a meter id and looking it up in the registry for every verdict cost more
+     * than the rest of the bookkeeping. Bounded as the labels are: codes by the enum, tenants by TenantLabels.
+     */
+    private final Map<String, Counter> verifiedByTenant = new ConcurrentHashMap<>();
+    private final Map<ErrorCode, Map<String, Counter>> rejectedByCodeAndTenant = new EnumMap<>(ErrorCode.class);
 
     enum TenantState { ACTIVE, DISABLED, INVALID }
 
@@ -99,9 +108,12 @@ public final class PipelineMetrics implements VerdictListener, TenantConfigListe
                 anomalies(kind, severity);
             }
         }
-        counter("verified", NO_ERROR, tenantLabels.unknown());
         for (ErrorCode code : ErrorCode.values()) {
-            counter("rejected", code.name(), tenantLabels.unknown());
+            rejectedByCodeAndTenant.put(code, new ConcurrentHashMap<>());
+        }
+        verified(tenantLabels.unknown());
+        for (ErrorCode code : ErrorCode.values()) {
+            rejected(code, tenantLabels.unknown());
         }
     }
 
@@ -123,19 +135,32 @@ public final class PipelineMetrics implements VerdictListener, TenantConfigListe
             return;
         }
         if (verdict instanceof Verdict.Verified verified) {
-            counter("verified", NO_ERROR, tenantLabels.of(verified.identity().getTenantId())).increment();
-            validationVerified.record(Duration.ofNanos(validationNanos));
+            verified(tenantLabels.of(verified.identity().getTenantId())).increment();
+            validationVerified.record(validationNanos, TimeUnit.NANOSECONDS);
         } else {
             Verdict.Rejected rejected = (Verdict.Rejected) verdict;
             ErrorCode code = ErrorCode.valueOf(rejected.rejection().getErrorCode());
             String tenant = TENANT_NOT_KNOWN.contains(code)
                     ? tenantLabels.unknown()
                     : tenantLabels.of(rejected.rejection().getTenantId());
-            counter("rejected", code.name(), tenant).increment();
-            validationRejected.record(Duration.ofNanos(validationNanos));
+            rejected(code, tenant).increment();
+            validationRejected.record(validationNanos, TimeUnit.NANOSECONDS);
         }
         Duration lag = Duration.between(verdict.timestamp(), clock.instant());
         eventToVerdict.record(lag.isNegative() ? Duration.ZERO : lag);
+    }
+
+    private Counter verified(String tenant) {
+        Counter counter = verifiedByTenant.get(tenant);
+        return counter != null ? counter
+                : verifiedByTenant.computeIfAbsent(tenant, label -> counter("verified", NO_ERROR, label));
+    }
+
+    private Counter rejected(ErrorCode code, String tenant) {
+        Map<String, Counter> byTenant = rejectedByCodeAndTenant.get(code);
+        Counter counter = byTenant.get(tenant);
+        return counter != null ? counter
+                : byTenant.computeIfAbsent(tenant, label -> counter("rejected", code.name(), label));
     }
 
     private Counter counter(String outcome, String code, String tenant) {

@@ -72,6 +72,8 @@ public final class PipelineMetrics implements VerdictListener, TenantConfigListe
      * than the rest of the bookkeeping. Bounded as the labels are: codes by the enum, tenants by TenantLabels.
      */
     private final Map<String, Counter> verifiedByTenant = new ConcurrentHashMap<>();
+    /** Domains are those of configured tenants that passed the domain policy: a bounded set. */
+    private final Map<String, Counter> foundInCacheByDomain = new ConcurrentHashMap<>();
     private final Map<ErrorCode, Map<String, Counter>> rejectedByCodeAndTenant = new EnumMap<>(ErrorCode.class);
 
     enum TenantState { ACTIVE, DISABLED, INVALID }
@@ -240,13 +242,21 @@ public final class PipelineMetrics implements VerdictListener, TenantConfigListe
     public void onLookup(String domain, KeyLookup result, boolean cacheHit) {
         String outcome = result instanceof KeyLookup.Found ? "found"
                 : result instanceof KeyLookup.UnknownKeyId ? "unknown_kid" : "fetch_failed";
-        Counter.builder(JWKS_LOOKUPS)
+        if (outcome.equals("found") && cacheHit) {
+            // Nearly every event's lookup: kept, not looked up in the registry each time.
+            foundInCacheByDomain.computeIfAbsent(domain, d -> lookups(d, "found", true)).increment();
+        } else {
+            lookups(domain, outcome, cacheHit).increment();
+        }
+    }
+
+    private Counter lookups(String domain, String outcome, boolean cacheHit) {
+        return Counter.builder(JWKS_LOOKUPS)
                 .description("Signing key lookups, by result and whether the cached key set answered")
                 .tag("domain", domain)
                 .tag("result", outcome)
                 .tag("cache", cacheHit ? "hit" : "miss")
-                .register(registry)
-                .increment();
+                .register(registry);
     }
 
     @Override

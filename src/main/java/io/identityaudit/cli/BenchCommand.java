@@ -113,7 +113,7 @@ final class BenchCommand implements Callable<Integer> {
             description = "Also time, in every round, the signature floor: the pass-through plus only what every "
                     + "implementation of the token rules must do per event (decode the event, fingerprint the "
                     + "token, check the RS256 signature of each token not seen before). Its ratio to the "
-                    + "pass-through is the highest pipeline ratio reachable on this machine. About 5 s a round; "
+                    + "pass-through is the highest pipeline ratio reachable on this machine. About 10 s a round; "
                     + "--no-floor skips it (default: on).")
     boolean floor;
 

@@ -17,8 +17,10 @@ import java.util.Objects;
  * @param streamThreads   stream threads of both the pass-through and the pipeline
  * @param instances       instances of each topology in this process, sharing one application id (2: how a second
  *                        instance scales)
- * @param rounds          measured rounds, each one pass-through and one pipeline step
- * @param warmupRounds    unmeasured rounds of both topologies before the measured ones (0: none)
+ * @param rounds          measured rounds, each one pass-through, one pipeline and (with {@code floor}) one
+ *                        signature floor step
+ * @param warmupRounds    unmeasured rounds of every topology before the measured ones (0: none)
+ * @param floor           run the {@link SignatureFloorTopology signature floor} too, in every round
  * @param latencyRate     events per second of the latency run; 0: half the pipeline's measured rate; negative:
  *                        no latency run
  * @param latencyDuration how long the latency run produces
@@ -30,7 +32,8 @@ import java.util.Objects;
  * @param streamsOverrides Kafka Streams (or client) properties applied to both topologies alike, for experiments
  */
 public record BenchConfig(int events, int tenants, int orgs, int sessionLength, int invalidPercent, int partitions,
-                          int streamThreads, int instances, int rounds, int warmupRounds, int latencyRate, Duration latencyDuration,
+                          int streamThreads, int instances, int rounds, int warmupRounds, boolean floor, int latencyRate,
+                          Duration latencyDuration,
                           Duration latencyWarmup, Duration stepTimeout, int embeddedPort, Path dataDir, long seed,
                           Map<String, String> streamsOverrides) {
 

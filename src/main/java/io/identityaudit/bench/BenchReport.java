@@ -24,6 +24,7 @@ public record BenchReport(BenchConfig config, Machine machine, TrafficFigures tr
 
     public static final String PASS_THROUGH = "pass-through";
     public static final String PIPELINE = "pipeline";
+    public static final String SIGNATURE_FLOOR = "signature floor";
 
     public BenchReport {
         warmup = List.copyOf(warmup);
@@ -51,17 +52,26 @@ public record BenchReport(BenchConfig config, Machine machine, TrafficFigures tr
      * @param startup        from start() until Kafka Streams reported RUNNING
      * @param processing     from RUNNING until every input offset was committed (with its outputs: exactly-once)
      * @param cpuByGroup     process CPU time during start-up and processing, by thread group
-     * @param judgingNanos   time spent in the pipeline's verifier (0 for the pass-through)
+     * @param judgingNanos   time spent in the pipeline's verifier (0 for the pass-through and the floor)
      * @param peakHeapBytes  highest heap use sampled every 50 ms
      * @param jitMillis      time the JIT compilers spent meanwhile (part of the gc-jit-vm CPU)
      * @param outputRecords  records on the output topics, read back with read_committed after the step
-     * @param asIntended     the pass-through: one output per input; the pipeline: exactly the verdicts planned
+     * @param asIntended     the pass-through and the floor: one output per input; the pipeline: exactly the
+     *                       verdicts planned
      * @param checkDetail    what differed, when something did
+     * @param signatures     the floor: the RS256 signatures it checked; zero for the others
      */
     public record Step(String topology, String label, long events, Duration startup, Duration processing,
                        long processCpuNanos, Map<String, Long> cpuByGroup, long judgingNanos, long peakHeapBytes,
                        long gcCount, long gcMillis, long jitMillis, long retries, long outputRecords,
-                       boolean asIntended, String checkDetail) {
+                       boolean asIntended, String checkDetail, Signatures signatures) {
+
+        /** The same step with the signatures the floor checked. */
+        public Step withSignatures(Signatures checked) {
+            return new Step(topology, label, events, startup, processing, processCpuNanos, cpuByGroup, judgingNanos,
+                    peakHeapBytes, gcCount, gcMillis, jitMillis, retries, outputRecords, asIntended, checkDetail,
+                    checked);
+        }
 
         public double eventsPerSecond() {
             return events / seconds(processing);
@@ -85,15 +95,41 @@ public record BenchReport(BenchConfig config, Machine machine, TrafficFigures tr
         }
     }
 
-    /** One pass-through step and one pipeline step on the same input, in the order they ran. */
-    public record Round(int number, boolean passThroughFirst, Step passThrough, Step pipeline) {
+    /**
+     * RS256 signatures the signature floor checked in one step.
+     *
+     * @param valid how many of them were genuine
+     */
+    public record Signatures(long checked, long valid) {
+
+        public static final Signatures NONE = new Signatures(0, 0);
+    }
+
+    /**
+     * One pass-through step, one pipeline step and, when it ran, one signature floor step on the same input. They
+     * ran pass-through, floor, pipeline when {@code passThroughFirst}, else pipeline, floor, pass-through.
+     */
+    public record Round(int number, boolean passThroughFirst, Step passThrough, Step pipeline, Optional<Step> floor) {
+
+        public Round(int number, boolean passThroughFirst, Step passThrough, Step pipeline) {
+            this(number, passThroughFirst, passThrough, pipeline, Optional.empty());
+        }
 
         public double ratio() {
             return pipeline.eventsPerSecond() / passThrough.eventsPerSecond();
         }
 
+        /** Floor / pass-through: the highest {@link #ratio()} an implementation could reach in this round. */
+        public Optional<Double> floorRatio() {
+            return floor.map(f -> f.eventsPerSecond() / passThrough.eventsPerSecond());
+        }
+
         public List<Step> inOrder() {
-            return passThroughFirst ? List.of(passThrough, pipeline) : List.of(pipeline, passThrough);
+            List<Step> steps = new ArrayList<>();
+            steps.add(passThroughFirst ? passThrough : pipeline);
+            floor.ifPresent(steps::add);
+            steps.add(passThroughFirst ? pipeline : passThrough);
+            return List.copyOf(steps);
         }
     }
 
@@ -123,10 +159,15 @@ public record BenchReport(BenchConfig config, Machine machine, TrafficFigures tr
         return median(rounds.stream().map(Round::ratio).toList());
     }
 
+    /** The median of the rounds' floor/pass-through ratios; empty when the floor did not run. */
+    public Optional<Double> medianFloorRatio() {
+        List<Double> ratios = rounds.stream().flatMap(r -> r.floorRatio().stream()).toList();
+        return ratios.isEmpty() ? Optional.empty() : Optional.of(median(ratios));
+    }
+
     public double medianRate(String topology) {
-        return median(rounds.stream()
-                .map(r -> (topology.equals(PIPELINE) ? r.pipeline() : r.passThrough()).eventsPerSecond())
-                .toList());
+        return median(rounds.stream().flatMap(r -> r.inOrder().stream())
+                .filter(step -> step.topology().equals(topology)).map(Step::eventsPerSecond).toList());
     }
 
     public boolean ratioMet() {
@@ -140,7 +181,7 @@ public record BenchReport(BenchConfig config, Machine machine, TrafficFigures tr
 
     /** Every measured step's outputs were exactly what was planned. */
     public boolean outputsAsIntended() {
-        return rounds.stream().allMatch(r -> r.passThrough().asIntended() && r.pipeline().asIntended())
+        return rounds.stream().allMatch(r -> r.inOrder().stream().allMatch(Step::asIntended))
                 && warmup.stream().allMatch(Step::asIntended);
     }
 
@@ -167,11 +208,11 @@ public record BenchReport(BenchConfig config, Machine machine, TrafficFigures tr
                 traffic.sessions(), traffic.tokens(), traffic.meanValueBytes(), traffic.tenantsSaved(),
                 traffic.orgs(), traffic.invalidPercent());
         out.printf(Locale.ROOT, "Kafka Streams exactly_once_v2, %d partitions, %d instance%s of %d stream thread%s "
-                        + "for both topologies, embedded single-node broker in this JVM%n", config.partitions(),
+                        + "for every topology, embedded single-node broker in this JVM%n", config.partitions(),
                 config.instances(), config.instances() == 1 ? "" : "s", config.streamThreads(),
                 config.streamThreads() == 1 ? "" : "s");
         if (!config.streamsOverrides().isEmpty()) {
-            out.println("Streams properties overridden for both: " + new TreeMap<>(config.streamsOverrides()));
+            out.println("Streams properties overridden for all: " + new TreeMap<>(config.streamsOverrides()));
         }
         out.printf(Locale.ROOT, "Machine: %d cores (%s), %s, max heap %s, GC %s; load average %s before, %s after%n",
                 machine.cores(), machine.cpuModel(), machine.java(), megabytes(machine.maxHeapBytes()),
@@ -187,24 +228,48 @@ public record BenchReport(BenchConfig config, Machine machine, TrafficFigures tr
         }
         out.printf(Locale.ROOT, "Ratio (median of %d round%s): %.2f (target >= %.1f: %s)%n", rounds.size(),
                 rounds.size() == 1 ? "" : "s", medianRatio(), RATIO_TARGET, ratioMet() ? "met" : "NOT met");
+        printFloor(out);
         out.println();
         printCpuSplit(out);
         latency.ifPresent(l -> printLatency(out, l));
         out.println();
         out.println(outputsAsIntended()
-                ? "Outputs checked (read_committed): every pass-through step wrote one record per input, every "
-                        + "pipeline step exactly one verdict per event, each the one planned."
+                ? "Outputs checked (read_committed): every pass-through" + (config.floor() ? " and signature floor"
+                        : "") + " step wrote one record per input, every pipeline step exactly one verdict per "
+                        + "event, each the one planned."
                 : "Outputs differ from the plan: see the 'output' column above.");
         out.flush();
     }
 
+    private void printFloor(PrintWriter out) {
+        Optional<Double> floorRatio = medianFloorRatio();
+        if (floorRatio.isEmpty()) {
+            return;
+        }
+        for (Round round : rounds) {
+            round.floor().ifPresent(floor -> out.printf(Locale.ROOT,
+                    "Round %d: signature floor / pass-through = %,.0f / %,.0f = %.2f%n", round.number(),
+                    floor.eventsPerSecond(), round.passThrough().eventsPerSecond(), round.floorRatio().orElseThrow()));
+        }
+        out.printf(Locale.ROOT, "Floor ratio (median): %.2f - the highest pipeline / pass-through ratio any "
+                + "implementation doing the token rules' minimum could reach on this machine%n", floorRatio.get());
+        List<String> checked = new ArrayList<>();
+        for (Round round : rounds) {
+            round.floor().ifPresent(floor -> checked.add(String.format(Locale.ROOT, "round %d %,d (%,d valid)",
+                    round.number(), floor.signatures().checked(), floor.signatures().valid())));
+        }
+        out.printf(Locale.ROOT, "Signatures checked by the floor: %s; %,d distinct tokens in the input (those "
+                + "naming an unknown key or not a JWS are passed through unchecked)%n", String.join(", ", checked),
+                traffic.tokens());
+    }
+
     private void printSteps(PrintWriter out) {
-        out.printf("  %-24s %10s %8s %8s %10s %10s %10s %10s %7s %7s  %s%n", "step", "events/s", "run s",
+        out.printf("  %-26s %10s %8s %8s %10s %10s %10s %10s %7s %7s  %s%n", "step", "events/s", "run s",
                 "start s", "CPU us/ev", "thread us", "judge us", "peak heap", "GC ms", "JIT ms", "output");
         List<Step> all = new ArrayList<>(warmup);
         rounds.forEach(round -> all.addAll(round.inOrder()));
         for (Step step : all) {
-            out.printf(Locale.ROOT, "  %-24s %,10.0f %8.2f %8.2f %10.1f %10.1f %10s %10s %7d %7d  %s%n",
+            out.printf(Locale.ROOT, "  %-26s %,10.0f %8.2f %8.2f %10.1f %10.1f %10s %10s %7d %7d  %s%n",
                     step.label() + " " + step.topology(), step.eventsPerSecond(), seconds(step.processing()),
                     seconds(step.startup()), step.cpuMicrosPerEvent(), step.groupMicrosPerEvent(ThreadGroups.STREAM),
                     step.topology().equals(PIPELINE) ? String.format(Locale.ROOT, "%.1f", step.judgingMicrosPerEvent())
@@ -222,7 +287,7 @@ public record BenchReport(BenchConfig config, Machine machine, TrafficFigures tr
         out.println("CPU per event by thread group (us):");
         for (Round round : rounds) {
             for (Step step : round.inOrder()) {
-                StringBuilder line = new StringBuilder(String.format(Locale.ROOT, "  %-24s",
+                StringBuilder line = new StringBuilder(String.format(Locale.ROOT, "  %-26s",
                         step.label() + " " + step.topology()));
                 double total = 0;
                 for (String group : ThreadGroups.ORDER) {

@@ -28,6 +28,7 @@ import java.lang.management.GarbageCollectorMXBean;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.interfaces.RSAPublicKey;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -49,6 +50,7 @@ import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.function.Predicate;
+import java.util.function.Supplier;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
@@ -63,23 +65,25 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.streams.CloseOptions;
 import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The end-to-end benchmark: in one process and one run, the pipeline and a pass-through topology read the same
- * pre-produced input, with the same partitions, guarantee and stream threads, and are timed the same way; then a
+ * The end-to-end benchmark: in one process and one run, the pipeline, a pass-through topology and (unless turned
+ * off) the {@link SignatureFloorTopology signature floor} read the same pre-produced input, with the same
+ * partitions, guarantee and stream threads, and are timed the same way; then a
  * fresh pipeline judges events produced at a steady rate, each timed until a read_committed consumer sees its
  * verdict.
  *
  * <ol>
  *   <li>An embedded broker, a few simulated Okta orgs over HTTPS on loopback, hundreds of tenant configs.</li>
  *   <li>The traffic is planned and its tokens minted, then produced (idempotent, acks=all) to the input topic.</li>
- *   <li>Warm-up rounds, not counted: both topologies read the whole input as the measured rounds will, so that
- *       neither pays the fresh JVM's JIT compilation alone.</li>
- *   <li>Rounds, in ABBA order (pass-through first in odd rounds, pipeline first in even ones) so that a drift of
- *       the machine's speed weighs on both alike. Each step is a fresh Streams application reading the whole input
+ *   <li>Warm-up rounds, not counted: every topology reads the whole input as the measured rounds will, so that
+ *       none pays the fresh JVM's JIT compilation alone.</li>
+ *   <li>Rounds, in ABBA order (pass-through, floor, pipeline in odd rounds; pipeline, floor, pass-through in even
+ *       ones) so that a drift of the machine's speed weighs on all alike. Each step is a fresh Streams application reading the whole input
  *       topic; it is done when its committed input offsets reach the end of the topic. Under exactly-once the
  *       offsets commit in the same transaction as the outputs, so that is the moment every output is visible to
  *       read_committed consumers. The outputs are then read back and checked outside the timed window.</li>
@@ -116,6 +120,7 @@ public final class EndToEndBench {
     private LoopbackTls tls;
     private BenchTenants tenants;
     private BenchTraffic traffic;
+    private Map<String, RSAPublicKey> floorKeys = Map.of();
 
     /**
      * @param out           progress and status lines
@@ -143,20 +148,28 @@ public final class EndToEndBench {
             for (int w = 1; w <= config.warmupRounds(); w++) {
                 String label = "warm-up " + w;
                 warmup.add(passThrough(label, "w" + w, INPUT, config.events()));
+                if (config.floor()) {
+                    warmup.add(signatureFloor(label, "w" + w, INPUT, config.events()));
+                }
                 warmup.add(pipeline(label, "w" + w, INPUT, traffic.intended()));
             }
             List<Round> rounds = new ArrayList<>();
             for (int r = 1; r <= config.rounds(); r++) {
                 String label = "round " + r;
+                String phase = "r" + r;
                 boolean passThroughFirst = r % 2 == 1;
+                // ABBA: pass-through, floor, pipeline in odd rounds; pipeline, floor, pass-through in even ones.
                 Step first = passThroughFirst
-                        ? passThrough(label, "r" + r, INPUT, config.events())
-                        : pipeline(label, "r" + r, INPUT, traffic.intended());
-                Step second = passThroughFirst
-                        ? pipeline(label, "r" + r, INPUT, traffic.intended())
-                        : passThrough(label, "r" + r, INPUT, config.events());
-                rounds.add(new Round(r, passThroughFirst, passThroughFirst ? first : second,
-                        passThroughFirst ? second : first));
+                        ? passThrough(label, phase, INPUT, config.events())
+                        : pipeline(label, phase, INPUT, traffic.intended());
+                Optional<Step> floor = config.floor()
+                        ? Optional.of(signatureFloor(label, phase, INPUT, config.events()))
+                        : Optional.empty();
+                Step last = passThroughFirst
+                        ? pipeline(label, phase, INPUT, traffic.intended())
+                        : passThrough(label, phase, INPUT, config.events());
+                rounds.add(new Round(r, passThroughFirst, passThroughFirst ? first : last,
+                        passThroughFirst ? last : first, floor));
             }
             Optional<Latency> latency = Optional.empty();
             if (config.latencyRun()) {
@@ -190,6 +203,7 @@ public final class EndToEndBench {
             orgs.add(opened.open(SimulatedOktaOrg.start(tls)));
         }
         tenants = new BenchTenants(orgs, config.tenants(), Instant.now().minus(CONFIG_AGE));
+        floorKeys = SignatureFloorTopology.keysOf(orgs);
 
         long started = System.nanoTime();
         EmbeddedKafkaBroker broker = opened.open(EmbeddedKafkaBroker.start(config.dataDir().resolve("kafka"),
@@ -238,6 +252,9 @@ public final class EndToEndBench {
         }
         for (String phase : phases) {
             topics.add(topic(passThroughOutput(phase)));
+            if (config.floor() && !phase.equals("latency")) {
+                topics.add(topic(floorOutput(phase)));
+            }
             Topics pipelineTopics = pipelineTopics(phase, INPUT);
             topics.add(topic(pipelineTopics.verified()));
             topics.add(topic(pipelineTopics.rejected()));
@@ -254,6 +271,10 @@ public final class EndToEndBench {
 
     private static String passThroughOutput(String phase) {
         return PREFIX + phase + ".pass-through";
+    }
+
+    private static String floorOutput(String phase) {
+        return PREFIX + phase + ".signature-floor";
     }
 
     private static Topics pipelineTopics(String phase, String input) {
@@ -332,11 +353,30 @@ public final class EndToEndBench {
 
     private Step passThrough(String label, String phase, String input, long events) throws Exception {
         String output = passThroughOutput(phase);
-        String applicationId = "bench-pass-through-" + phase + "-" + Long.toHexString(System.nanoTime());
-        Step step = measure(label, BenchReport.PASS_THROUGH, applicationId, input, events, () -> {
+        return copyingStep(label, BenchReport.PASS_THROUGH, "bench-pass-through-" + phase, input, output, events,
+                () -> PassThroughTopology.build(input, output));
+    }
+
+    /** The pass-through with, per new token, one RS256 check: what the pipeline could reach at best. */
+    private Step signatureFloor(String label, String phase, String input, long events) throws Exception {
+        String output = floorOutput(phase);
+        SignatureFloorTopology.Counters counters = new SignatureFloorTopology.Counters();
+        Step step = copyingStep(label, BenchReport.SIGNATURE_FLOOR, "bench-signature-floor-" + phase, input, output,
+                events, () -> SignatureFloorTopology.build(input, output, floorKeys, counters));
+        return step.withSignatures(new BenchReport.Signatures(counters.checked(), counters.valid()));
+    }
+
+    /**
+     * Times a topology that writes every input record once to {@code output} (one topology per instance, built
+     * by {@code topology}), then checks that the output holds one record per input.
+     */
+    private Step copyingStep(String label, String name, String applicationPrefix, String input, String output,
+                             long events, Supplier<Topology> topology) throws Exception {
+        String applicationId = applicationPrefix + "-" + Long.toHexString(System.nanoTime());
+        Step step = measure(label, name, applicationId, input, events, () -> {
             List<KafkaStreams> instances = new ArrayList<>();
             for (int i = 0; i < config.instances(); i++) {
-                KafkaStreams streams = new KafkaStreams(PassThroughTopology.build(input, output),
+                KafkaStreams streams = new KafkaStreams(topology.get(),
                         streamsRuntime(applicationId, i).streamsProperties());
                 streams.setUncaughtExceptionHandler(
                         error -> StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.SHUTDOWN_CLIENT);
@@ -501,14 +541,14 @@ public final class EndToEndBench {
                 ProcessProbe.cpuByGroup(before, after, ThreadGroups.classifier(applicationId, driverThreads)),
                 judgingNanos.get(), probe.peakHeapUsed(), after.gcCount() - before.gcCount(),
                 after.gcMillis() - before.gcMillis(), after.jitMillis() - before.jitMillis(), retries.get(), 0,
-                false, "");
+                false, "", BenchReport.Signatures.NONE);
     }
 
     private static Step withCheck(Step step, long records, boolean asIntended, String detail) {
         return new Step(step.topology(), step.label(), step.events(), step.startup(), step.processing(),
                 step.processCpuNanos(), step.cpuByGroup(), step.judgingNanos(), step.peakHeapBytes(),
                 step.gcCount(), step.gcMillis(), step.jitMillis(), step.retries(), records, asIntended,
-                asIntended ? "" : detail);
+                asIntended ? "" : detail, step.signatures());
     }
 
     private StreamsRuntime streamsRuntime(String applicationId, int instance) {

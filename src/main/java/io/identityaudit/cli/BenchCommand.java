@@ -33,11 +33,14 @@ import picocli.CommandLine.Spec;
                         + "rejected, spread over the error codes), then times a pass-through topology (every record "
                         + "copied unchanged: the physical limit) and the real pipeline on the same topic, with the "
                         + "same partitions, exactly_once_v2 and stream threads, each until every output is "
-                        + "committed. Rounds alternate the order (pass-through first, then pipeline first, ...), "
-                        + "after unmeasured warm-up rounds of both. A last run produces at half the pipeline's "
-                        + "rate and times every event until a read_committed consumer sees its verdict.",
+                        + "committed. Between the two runs the signature floor: the pass-through plus decoding each "
+                        + "event, fingerprinting its token and checking each new token's RS256 signature, the "
+                        + "least any pipeline must do, so the most it can reach. Rounds alternate the order "
+                        + "(pass-through first, then pipeline first, ...), after unmeasured warm-up rounds of all. A last run produces at half the "
+                        + "pipeline's rate and times every event until a read_committed consumer sees its verdict.",
                 "",
-                "Prints events/s for both and their ratio (target >= 0.8), p50/p99 event-to-verdict latency "
+                "Prints events/s of each and the pipeline's ratio to the pass-through (target >= 0.8) next to the "
+                        + "floor's, p50/p99 event-to-verdict latency "
                         + "(target p99 < 250 ms), CPU per event split by thread group, and peak heap. Everything "
                         + "runs in this JVM: give it the heap you mean to measure with (java -Xmx...). Data goes to "
                         + "a fresh temporary directory, deleted at the end, unless --data-dir is given."},
@@ -96,14 +99,23 @@ final class BenchCommand implements Callable<Integer> {
     int instances;
 
     @Option(names = "--rounds", paramLabel = "N", defaultValue = "2",
-            description = "Measured rounds of one pass-through and one pipeline step each (default: ${DEFAULT-VALUE}).")
+            description = "Measured rounds of one pass-through, one signature floor (see --floor) and one pipeline "
+                    + "step each (default: ${DEFAULT-VALUE}).")
     int rounds;
 
     @Option(names = "--warmup-rounds", paramLabel = "N", defaultValue = "2",
-            description = "Unmeasured rounds of both topologies first, so that neither pays the fresh JVM's JIT "
+            description = "Unmeasured rounds of every topology first, so that neither pays the fresh JVM's JIT "
                     + "compilation (seconds of it on two cores) during a measured step; 0 skips them "
                     + "(default: ${DEFAULT-VALUE}).")
     int warmupRounds;
+
+    @Option(names = "--floor", negatable = true, defaultValue = "true", fallbackValue = "true",
+            description = "Also time, in every round, the signature floor: the pass-through plus only what every "
+                    + "implementation of the token rules must do per event (decode the event, fingerprint the "
+                    + "token, check the RS256 signature of each token not seen before). Its ratio to the "
+                    + "pass-through is the highest pipeline ratio reachable on this machine. About 10 s a round; "
+                    + "--no-floor skips it (default: on).")
+    boolean floor;
 
     @Option(names = "--rate", paramLabel = "N", defaultValue = "0",
             description = "Events per second of the latency run; 0: half the pipeline's measured rate "
@@ -154,7 +166,7 @@ final class BenchCommand implements Callable<Integer> {
                 : Files.createTempDirectory("identity-audit-bench-").toAbsolutePath();
         try {
             config = new BenchConfig(events, tenants, orgs, sessionLength, invalidPercent, partitions,
-                    streamThreads, instances, rounds, warmupRounds, noLatencyRun ? -1 : rate, latencyDuration, latencyWarmup,
+                    streamThreads, instances, rounds, warmupRounds, floor, noLatencyRun ? -1 : rate, latencyDuration, latencyWarmup,
                     stepTimeout, embeddedPort, dir, seed, streamsProperties);
             if (rate < 0) {
                 throw new IllegalArgumentException("--rate must not be negative");

@@ -20,21 +20,25 @@ class BenchCommandTest {
                 "--data-dir", dataDir.toString());
 
         assertThat(result.exitCode()).as(result.all()).isIn(ExitCode.OK, ExitCode.REFUSED);
-        assertThat(result.out()).contains("round 1 pass-through", "round 1 pipeline", "events/s",
-                "Ratio (median of 1 round)", "target >= 0.8", "p50", "p99", "CPU us/ev", "peak heap", "Machine: ",
-                "900 of 900 verdicts seen",
-                "Outputs checked (read_committed): every pass-through step wrote one record per input");
-        assertThat(result.err()).contains("round 1: pass-through", "round 1: pipeline", "100%");
+        assertThat(result.out()).contains("round 1 pass-through", "round 1 pipeline", "round 1 signature floor",
+                "events/s", "Ratio (median of 1 round)", "target >= 0.8", "Round 1: signature floor / pass-through = ",
+                "Floor ratio (median): ", "Signatures checked by the floor: round 1 ", "p50", "p99", "CPU us/ev",
+                "peak heap", "Machine: ", "900 of 900 verdicts seen",
+                "Outputs checked (read_committed): every pass-through and signature floor step wrote one record "
+                        + "per input");
+        assertThat(result.err()).contains("round 1: pass-through", "round 1: signature floor", "round 1: pipeline",
+                "100%");
     }
 
     @Test
     void aSecondInstanceSharesTheWork(@TempDir Path dataDir) {
         Cli.Result result = Cli.run("bench", "--events", "400", "--tenants", "12", "--orgs", "1",
                 "--partitions", "2", "--instances", "2", "--rounds", "1", "--warmup-rounds", "0",
-                "--no-latency-run", "--data-dir", dataDir.toString());
+                "--no-latency-run", "--no-floor", "--data-dir", dataDir.toString());
 
         assertThat(result.exitCode()).as(result.all()).isIn(ExitCode.OK, ExitCode.REFUSED);
-        assertThat(result.out()).contains("2 instances", "round 1 pipeline", "Outputs checked");
+        assertThat(result.out()).contains("2 instances", "round 1 pipeline", "Outputs checked")
+                .doesNotContain("signature floor", "Floor ratio");
     }
 
     @Test

@@ -1,13 +1,10 @@
 package io.identityaudit.bench;
 
-import com.github.benmanes.caffeine.cache.Cache;
-import com.github.benmanes.caffeine.cache.Caffeine;
 import com.nimbusds.jose.JOSEException;
 import com.nimbusds.jose.util.JSONObjectUtils;
 import io.identityaudit.avro.WidgetSessionEvent;
 import io.identityaudit.demo.SimulatedOktaOrg;
 import io.identityaudit.serde.Contracts;
-import io.identityaudit.token.OktaIdTokenValidator;
 import io.identityaudit.token.TokenFingerprint;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
@@ -18,6 +15,8 @@ import java.util.Base64;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.LongAdder;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.StreamsBuilder;
@@ -33,16 +32,15 @@ import org.apache.kafka.streams.processor.api.FixedKeyRecord;
  * The signature floor: the ceiling of what any pipeline can reach on this machine. It does the least that every
  * implementation obeying the token rules must do per event, and nothing more, on top of the {@link
  * PassThroughTopology pass-through}: decode the Avro event, compute the token's fingerprint (every verdict carries
- * it), and for a token not seen before (remembered in a cache bounded like the validator's verification cache)
- * check its RS256 signature once against the org's public key. Each record is then written unchanged to the output
+ * it), and for a token not seen before check its RS256 signature once against the org's public key: exactly one
+ * check per distinct token, the least possible (the set of seen tokens is not bounded, which a pipeline's cache
+ * must be). Each record is then written unchanged to the output
  * topic. No tenant lookup, no claim checks, no verdict, no anomaly detection.
  *
  * <p>Anything that does not decode, carries no token, does not split or parse, or names a key id not in the map is
  * passed through unchecked: skipping work only makes the floor cheaper, so it stays an upper bound of the
  * pipeline/pass-through ratio. {@link Counters} tells how many signatures were really checked, to show the floor
- * did the RSA work: at least one per distinct token naming a known key. With the validator's bound of 10,000 it is
- * about two per token on the bench's 200,000 events (19,773 tokens): once the cache is full, Caffeine's admission
- * policy turns most new tokens away, and their later events check them again, as they would in the validator.
+ * did the RSA work: one per distinct token naming a known key.
  */
 public final class SignatureFloorTopology {
 
@@ -71,8 +69,7 @@ public final class SignatureFloorTopology {
      */
     public static Topology build(String inputTopic, String outputTopic, Map<String, RSAPublicKey> keys,
                                  Counters counters) {
-        Cache<String, Boolean> seen = Caffeine.newBuilder().maximumSize(OktaIdTokenValidator.DEFAULT_CACHE_SIZE)
-                .executor(Runnable::run).build();
+        Set<String> seen = ConcurrentHashMap.newKeySet();
         StreamsBuilder builder = new StreamsBuilder();
         builder.stream(inputTopic, Consumed.with(Serdes.ByteArray(), Serdes.ByteArray()).withName("bench-source"))
                 .processValues(() -> new FloorProcessor(keys, seen, counters), Named.as("bench-signature-floor"))
@@ -96,12 +93,12 @@ public final class SignatureFloorTopology {
     static final class FloorProcessor implements FixedKeyProcessor<byte[], byte[], byte[]> {
 
         private final Map<String, RSAPublicKey> keys;
-        private final Cache<String, Boolean> seen;
+        private final Set<String> seen;
         private final Counters counters;
         private final Signature rs256;
         private FixedKeyProcessorContext<byte[], byte[]> context;
 
-        FloorProcessor(Map<String, RSAPublicKey> keys, Cache<String, Boolean> seen, Counters counters) {
+        FloorProcessor(Map<String, RSAPublicKey> keys, Set<String> seen, Counters counters) {
             this.keys = keys;
             this.seen = seen;
             this.counters = counters;
@@ -122,9 +119,8 @@ public final class SignatureFloorTopology {
             String token = token(record.value());
             if (token != null && !token.isBlank()) {
                 String fingerprint = TokenFingerprint.of(token);
-                if (seen.getIfPresent(fingerprint) == null) {
+                if (seen.add(fingerprint)) {
                     check(token);
-                    seen.put(fingerprint, Boolean.TRUE);
                 }
             }
             context.forward(record);

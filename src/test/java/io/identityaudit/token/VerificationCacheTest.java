@@ -129,4 +129,13 @@ class VerificationCacheTest {
         assertThat(uncached.validate(token, TENANT, T0)).isInstanceOf(TokenVerdict.Accepted.class);
         assertThat(uncached.validate(token, TENANT, T0)).isInstanceOf(TokenVerdict.Accepted.class);
     }
+
+    @Test
+    void theDefaultSizeTakesAQuarterOfTheHeapBetweenTenAndAHundredThousandTokens() {
+        long mib = 1024 * 1024;
+
+        assertThat(OktaIdTokenValidator.defaultCacheSize(32 * mib)).isEqualTo(10_000);
+        assertThat(OktaIdTokenValidator.defaultCacheSize(256 * mib)).isEqualTo((int) (256 * mib / 4 / 1_500));
+        assertThat(OktaIdTokenValidator.defaultCacheSize(6 * 1024 * mib)).isEqualTo(100_000);
+    }
 }

@@ -37,11 +37,11 @@ interface Detector {
     }
 
     /**
-     * What makes a signal new to this detector within a window: signals with the same repeat key in the same
-     * window tell it nothing it does not know, and only the first is sent. {@code null}, the default, when every
+     * What makes a verdict's signal new to this detector within a window: signals with the same repeat key in the
+     * same window tell it nothing it does not know, and only the first is built and sent. {@code null}, the default, when every
      * signal counts (volumes, not distinct values).
      */
-    default String repeatKey(VerdictFacts facts, AnomalySignal signal) {
+    default String repeatKey(VerdictFacts facts) {
         return null;
     }
 

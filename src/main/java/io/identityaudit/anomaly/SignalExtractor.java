@@ -17,7 +17,9 @@ import io.identityaudit.topology.Verdict;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.streams.processor.api.Processor;
@@ -55,6 +57,12 @@ public final class SignalExtractor implements Processor<String, Verdict, String,
             .executor(Runnable::run)
             .build();
 
+    /**
+     * What this processor put in {@link #LEARNT_STORE}, which only it writes for its task: asked every verified
+     * event, answered without the store. Facts are keys and clients of configured tenants, so few.
+     */
+    private final Map<String, Long> learntHere = new HashMap<>();
+
     SignalExtractor(String tenantStoreName, TenantConfigChanges tenantChanges, DomainPolicy domainPolicy,
                     String retryTopic, List<Detector> detectors, Duration retention) {
         this.tenantStoreName = tenantStoreName;
@@ -84,24 +92,29 @@ public final class SignalExtractor implements Processor<String, Verdict, String,
             return;
         }
         for (Detector detector : detectors) {
-            for (AnomalySignal signal : detector.signals(facts)) {
-                if (isRepeat(detector, facts, signal)) {
-                    continue;
-                }
+            String repeat = repeatOf(detector, facts);
+            if (repeat != null && recentlySent.getIfPresent(repeat) != null) {
+                continue;
+            }
+            List<AnomalySignal> signals = detector.signals(facts);
+            if (repeat != null && !signals.isEmpty()) {
+                recentlySent.put(repeat, Boolean.TRUE);
+            }
+            for (AnomalySignal signal : signals) {
                 context.forward(new Record<>(detector.name() + "|" + signal.getGroupKey(), signal,
                         signal.getOccurredAt().toEpochMilli(), new RecordHeaders()));
             }
         }
     }
 
-    private boolean isRepeat(Detector detector, VerdictFacts facts, AnomalySignal signal) {
-        String repeatKey = detector.repeatKey(facts, signal);
+    /** The detector's repeat key in the verdict's window, or null when every signal of the detector counts. */
+    private static String repeatOf(Detector detector, VerdictFacts facts) {
+        String repeatKey = detector.repeatKey(facts);
         if (repeatKey == null) {
-            return false;
+            return null;
         }
-        long window = Math.floorDiv(signal.getOccurredAt().toEpochMilli(), detector.window().toMillis());
-        return recentlySent.asMap().putIfAbsent(detector.name() + '|' + window + '|' + repeatKey, Boolean.TRUE)
-                != null;
+        long window = Math.floorDiv(facts.occurredAt().toEpochMilli(), detector.window().toMillis());
+        return detector.name() + '|' + window + '|' + repeatKey;
     }
 
     private VerdictFacts facts(Verdict verdict) {
@@ -170,13 +183,20 @@ public final class SignalExtractor implements Processor<String, Verdict, String,
      * (event time): a detector that dropped a quiet key's state learns it again.
      */
     private boolean learn(String fact, Instant at) {
-        Long told = learnt.get(fact);
+        Long told = learntHere.get(fact);
+        if (told == null) {
+            told = learnt.get(fact);
+        }
         long now = at.toEpochMilli();
         if (told != null && now >= told && now - told < relearnAfter.toMillis()) {
             return false;
         }
         if (told == null || now > told) {
             learnt.put(fact, now);
+            if (learntHere.size() >= RECENTLY_SENT) {
+                learntHere.clear();
+            }
+            learntHere.put(fact, now);
         }
         return told == null || now > told;
     }

@@ -53,8 +53,8 @@ final class SubjectAttackDetector implements Detector {
      * sent through the repartition.
      */
     @Override
-    public String repeatKey(VerdictFacts facts, AnomalySignal signal) {
-        return facts.accepted() ? signal.getGroupKey() + '|' + facts.fingerprint() : null;
+    public String repeatKey(VerdictFacts facts) {
+        return facts.accepted() ? facts.subjectHash() + '|' + facts.fingerprint() : null;
     }
 
     @Override

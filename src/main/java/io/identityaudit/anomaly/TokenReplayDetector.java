@@ -48,9 +48,9 @@ final class TokenReplayDetector implements Detector {
      * events of a session with the same token change nothing, and are not sent through the repartition.
      */
     @Override
-    public String repeatKey(VerdictFacts facts, AnomalySignal signal) {
-        return signal.getGroupKey() + '|' + signal.getSessionId() + '|' + signal.getClientIp() + '|'
-                + signal.getUserAgent() + '|' + (signal.getErrorCode() == null);
+    public String repeatKey(VerdictFacts facts) {
+        return "token:" + facts.fingerprint() + '|' + facts.sessionId() + '|' + facts.clientIp() + '|'
+                + facts.userAgent() + '|' + facts.accepted();
     }
 
     @Override

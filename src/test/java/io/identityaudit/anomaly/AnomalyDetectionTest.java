@@ -368,6 +368,22 @@ class AnomalyDetectionTest {
         }
 
         @Test
+        void theUsersOwnSessionGoingOnDuringTheAttackIsNoSuccessOfIt() {
+            WidgetSessionEvent own = event("acme", genuine("00uVICTIM", T0), T0, ip(50), BROWSER);
+            send(own);
+            for (int i = 0; i < 10; i++) {
+                Instant at = T0.plusSeconds(30L * (i + 1));
+                send(event("acme", otherApp("00uVICTIM", at), at, ip(i), BROWSER));
+            }
+            send(inSession(own, "MESSAGE_SENT", T0.plus(Duration.ofMinutes(7))));
+
+            List<SecurityAnomaly> anomalies = anomalies();
+
+            assertThat(anomalies).extracting(SecurityAnomaly::getSeverity).containsExactly(AnomalySeverity.MEDIUM);
+            assertRedeliveryAndReplayAreStable(anomalies);
+        }
+
+        @Test
         void nineRejectionsForOneUserAreNoAttack() {
             for (int i = 0; i < 9; i++) {
                 Instant at = T0.plusSeconds(30L * i);

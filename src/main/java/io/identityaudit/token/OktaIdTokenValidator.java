@@ -51,6 +51,9 @@ public final class OktaIdTokenValidator {
      * fingerprint, which every verdict needs anyway, so an entry keeps 64 characters instead of the whole token.
      */
     private final Cache<CacheKey, GenuineToken> genuineTokens;
+    /** Headers that passed every check, by their encoded form: a few per org (one per key), bounded for hostile ones. */
+    private final Cache<String, CheckedHeader> checkedHeaders = Caffeine.newBuilder().maximumSize(1_000)
+            .executor(Runnable::run).build();
     /** Building a verifier turns the key's numbers into a JCA key; once per published key is enough. */
     private final Cache<JWK, JWSVerifier> verifiers = Caffeine.newBuilder().weakKeys().maximumSize(1_000).build();
 
@@ -124,9 +127,9 @@ public final class OktaIdTokenValidator {
 
     private TokenVerdict validate(String token, TenantPolicy tenant, Instant at, Inspection in, CacheKey cacheKey) {
         CompactJws jws = compactJws(token, in);
-        Map<String, Object> headerJson = parseJson(jws::header, "header", in);
-        JWSAlgorithm algorithm = acceptedAlgorithm(headerJson, in);
-        JWSHeader header = jwsHeader(headerJson, jws.encodedHeader(), in);
+        CheckedHeader checked = checkedHeader(jws, in);
+        JWSAlgorithm algorithm = checked.algorithm();
+        JWSHeader header = checked.header();
         Map<String, Object> claims = parseJson(jws::payload, "payload", in);
         in.issuer = claims.get("iss") instanceof String iss ? SafeText.cut(iss) : null;
         in.audience = stringList(claims.get("aud"));
@@ -197,6 +200,30 @@ public final class OktaIdTokenValidator {
                     + "(or repeats a member name)");
         }
         return json;
+    }
+
+    /**
+     * The header's checks, done once per distinct encoded header: every token signed with one key has the same
+     * header, so a new token of a known key skips decoding, parsing and checking it again. The answer depends on
+     * nothing but the header's characters and this validator's rules, so remembering it by them is exact.
+     */
+    private CheckedHeader checkedHeader(CompactJws jws, Inspection in) {
+        String encoded = jws.encodedHeader();
+        CheckedHeader known = checkedHeaders.getIfPresent(encoded);
+        if (known == null) {
+            Map<String, Object> headerJson = parseJson(jws::header, "header", in);
+            JWSAlgorithm algorithm = acceptedAlgorithm(headerJson, in);
+            JWSHeader header = jwsHeader(headerJson, encoded, in);
+            known = new CheckedHeader(in.algorithm, in.keyId, algorithm, header);
+            checkedHeaders.put(encoded, known);
+        }
+        in.algorithm = known.algorithmName();
+        in.keyId = known.keyId();
+        return known;
+    }
+
+    /** A header that passed every check, with what the inspection reads of it. */
+    private record CheckedHeader(String algorithmName, String keyId, JWSAlgorithm algorithm, JWSHeader header) {
     }
 
     private JWSAlgorithm acceptedAlgorithm(Map<String, Object> header, Inspection in) {

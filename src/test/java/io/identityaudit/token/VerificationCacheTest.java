@@ -138,4 +138,27 @@ class VerificationCacheTest {
         assertThat(OktaIdTokenValidator.defaultCacheSize(256 * mib)).isEqualTo((int) (256 * mib / 4 / 1_500));
         assertThat(OktaIdTokenValidator.defaultCacheSize(6 * 1024 * mib)).isEqualTo(100_000);
     }
+
+    @Test
+    void aNewTokenWithAHeaderSeenBeforeIsJudgedAndDescribedAsIfTheHeaderWereNew() {
+        validator.validate(token(T0), TENANT, T0);
+        String otherApp = io.identityaudit.testing.Tokens.signed(key, Map.of(
+                "iss", "https://acme.okta.com", "aud", "0oaOTHERAPP", "sub", "00u2",
+                "iat", T0.getEpochSecond(), "exp", T0.plus(Duration.ofHours(1)).getEpochSecond()));
+        String unsigned = "eyJhbGciOiJub25lIiwia2lkIjoia2lkLTEifQ." + otherApp.split("\\.")[1] + ".";
+
+        TokenVerdict refused = validator.validate(otherApp, TENANT, T0);
+        TokenVerdict again = validator.validate(unsigned, TENANT, T0);
+        TokenVerdict stillRefused = validator.validate(unsigned, TENANT, T0);
+
+        assertThat(refused).isInstanceOfSatisfying(TokenVerdict.Refused.class, r -> {
+            assertThat(r.code()).isEqualTo(ErrorCode.INVALID_AUDIENCE);
+            assertThat(r.token().algorithm()).isEqualTo("RS256");
+            assertThat(r.token().keyId()).isEqualTo("kid-1");
+        });
+        assertThat(again).isInstanceOfSatisfying(TokenVerdict.Refused.class,
+                r -> assertThat(r.code()).isEqualTo(ErrorCode.UNSUPPORTED_ALGORITHM));
+        assertThat(stillRefused).isInstanceOfSatisfying(TokenVerdict.Refused.class,
+                r -> assertThat(r.code()).isEqualTo(ErrorCode.UNSUPPORTED_ALGORITHM));
+    }
 }

@@ -188,6 +188,11 @@ public final class OrgJwksRegistry implements SigningKeys, Closeable {
         private volatile String whyQuiet = "";
         /** Whether the last fetch failed: the next one is a probe nobody waits for. */
         private volatile boolean lastFetchFailed;
+        /**
+         * Set when a kid the fresh key set lacked was still unknown after the org was asked (or could not be asked
+         * yet, rate-limited); cleared when a read brings other keys.
+         */
+        private volatile boolean unknownKidsAnsweredAtOnce;
         /** By algorithm and kid: the key found in {@code lastKeySet} when it was the fresh key set. */
         private final Map<String, FoundIn> foundIn = new ConcurrentHashMap<>();
 
@@ -197,6 +202,10 @@ public final class OrgJwksRegistry implements SigningKeys, Closeable {
 
         void onCacheEvent(Object event) {
             if (event instanceof CachingJWKSetSource.RefreshCompletedEvent<?> completed) {
+                if (!completed.getJWKSet().getKeys().equals(lastKeySet.getKeys())) {
+                    // New keys: the next unknown kid may be one of them being used, and is worth a wait.
+                    unknownKidsAnsweredAtOnce = false;
+                }
                 lastKeySet = completed.getJWKSet();
                 lastKeySetRead = clock.instant();
                 listener.onKeySetRead(domain, completed.getJWKSet().size());
@@ -220,11 +229,44 @@ public final class OrgJwksRegistry implements SigningKeys, Closeable {
                 listener.onLookup(domain, cached, true);
                 return cached;
             }
+            boolean fresh = isFresh();
+            if (fresh && unknownKidsAnsweredAtOnce) {
+                KeyLookup unknown = unknownWhileRefreshingInBackground(selector, algorithm);
+                listener.onLookup(domain, unknown, false);
+                return unknown;
+            }
             KeyLookup result = clock.instant().isBefore(quietUntil)
                     ? fromLastKeySet(selector, whyQuiet)
                     : throughTheFetcher(selector, algorithm);
+            if (fresh && result instanceof KeyLookup.UnknownKeyId) {
+                unknownKidsAnsweredAtOnce = true;
+            }
             listener.onLookup(domain, result, false);
             return result;
+        }
+
+        private boolean isFresh() {
+            return lastKeySetRead.isAfter(clock.instant().minus(settings.cacheTimeToLive()));
+        }
+
+        /**
+         * A kid the fresh key set lacks, after an earlier unknown kid already had the org asked and the answer did
+         * not have it either: refused at once while the org is asked again on a fetch thread (still at most once per
+         * rate-limit interval), instead of the stream thread waiting for the org once per interval. Okta publishes
+         * a new key weeks before it signs with it, so the key set read within the cache period has every key in
+         * use; a flood of made-up kids must not stall every tenant's events on the partition.
+         */
+        private KeyLookup unknownWhileRefreshingInBackground(JWKSelector selector, JWSAlgorithm algorithm) {
+            if (!clock.instant().isBefore(quietUntil)) {
+                synchronized (this) {
+                    if (inFlight == null || inFlight.result().isDone()) {
+                        inFlight = newFetch(selector, algorithm);
+                    }
+                }
+            }
+            return new KeyLookup.UnknownKeyId("the key set of " + domain + " read within the last "
+                    + settings.cacheTimeToLive().toMinutes() + " min has no " + algorithm
+                    + " signing key with that kid (asked again in the background)");
         }
 
         /**
@@ -233,8 +275,7 @@ public final class OrgJwksRegistry implements SigningKeys, Closeable {
          */
         private KeyLookup.Found rememberedInFreshKeySet(String keyId, JWSAlgorithm algorithm) {
             FoundIn memo = foundIn.get(memoKey(keyId, algorithm));
-            if (memo == null || memo.keySet() != lastKeySet
-                    || !lastKeySetRead.isAfter(clock.instant().minus(settings.cacheTimeToLive()))) {
+            if (memo == null || memo.keySet() != lastKeySet || !isFresh()) {
                 return null;
             }
             return memo.found();
@@ -257,7 +298,7 @@ public final class OrgJwksRegistry implements SigningKeys, Closeable {
         }
 
         private KeyLookup fromFreshKeySet(JWKSelector selector, JWKSet keySet) {
-            if (!lastKeySetRead.isAfter(clock.instant().minus(settings.cacheTimeToLive()))) {
+            if (!isFresh()) {
                 return null;
             }
             List<JWK> keys = selector.select(keySet);
@@ -266,8 +307,7 @@ public final class OrgJwksRegistry implements SigningKeys, Closeable {
 
         /** Starts a fetch nobody waits for yet, when the key set is not fresh and no fetch is running or due later. */
         CompletableFuture<KeyLookup> fetchAhead() {
-            if (lastKeySetRead.isAfter(clock.instant().minus(settings.cacheTimeToLive()))
-                    || clock.instant().isBefore(quietUntil)) {
+            if (isFresh() || clock.instant().isBefore(quietUntil)) {
                 return CompletableFuture.completedFuture(null);
             }
             synchronized (this) {

@@ -293,6 +293,36 @@ class OrgJwksRegistryTest {
     }
 
     @Test
+    void onceAnUnknownKidWasLookedForAtTheOrgFurtherOnesAreRefusedAtOnceUntilTheOrgPublishesAnotherKey()
+            throws Exception {
+        JwksSettings quickRefresh = new JwksSettings(FAST.connectTimeout(), FAST.readTimeout(), FAST.sizeLimitBytes(),
+                Duration.ofMinutes(5), FAST.refreshTimeout(), Duration.ofMillis(100), FAST.outageTolerance());
+        try (SimulatedOktaOrg org = SimulatedOktaOrg.start(tls); OrgJwksRegistry registry = registry(quickRefresh)) {
+            TenantPolicy tenant = tenantOn(org.domain());
+            assertThat(registry.find(tenant, org.signingKey().getKeyID(), JWSAlgorithm.RS256))
+                    .isInstanceOf(KeyLookup.Found.class);
+
+            KeyLookup firstUnknown = registry.find(tenant, "made-up-1", JWSAlgorithm.RS256);
+            KeyLookup laterUnknown = registry.find(tenant, "made-up-2", JWSAlgorithm.RS256);
+
+            assertThat(firstUnknown).isInstanceOfSatisfying(KeyLookup.UnknownKeyId.class,
+                    unknown -> assertThat(unknown.detail()).doesNotContain("background"));
+            assertThat(laterUnknown).isInstanceOfSatisfying(KeyLookup.UnknownKeyId.class,
+                    unknown -> assertThat(unknown.detail()).contains("asked again in the background"));
+
+            RSAKey next = org.newSigningKey();
+            org.publish(next);
+            await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
+                    assertThat(registry.find(tenant, next.getKeyID(), JWSAlgorithm.RS256))
+                            .isInstanceOf(KeyLookup.Found.class));
+            assertThat(registry.find(tenant, "made-up-3", JWSAlgorithm.RS256))
+                    .as("a read brought a new key, so the next unknown kid is looked for at the org again")
+                    .isInstanceOfSatisfying(KeyLookup.UnknownKeyId.class,
+                            unknown -> assertThat(unknown.detail()).doesNotContain("background"));
+        }
+    }
+
+    @Test
     void floodOfRandomKidsCausesAtMostOneRefreshPerWindow() throws Exception {
         try (SimulatedOktaOrg target = SimulatedOktaOrg.start(tls); OrgJwksRegistry registry = registry(FAST)) {
             TenantPolicy tenant = tenantOn(target.domain());

@@ -7,10 +7,10 @@ import io.identityaudit.avro.IdentityRejection;
 import io.identityaudit.avro.TenantSsoConfig;
 import io.identityaudit.avro.VerifiedIdentity;
 import io.identityaudit.avro.WidgetSessionEvent;
+import io.identityaudit.config.DomainPolicy;
 import io.identityaudit.serde.Contracts;
 import io.identityaudit.serde.MalformedRecordException;
 import io.identityaudit.token.ErrorCode;
-import io.identityaudit.config.DomainPolicy;
 import io.identityaudit.topology.TenantConfigChanges;
 import io.identityaudit.topology.TenantDirectory;
 import io.identityaudit.topology.Verdict;
@@ -38,6 +38,8 @@ public final class SignalExtractor implements Processor<String, Verdict, String,
     public static final String LEARNT_STORE = "anomaly-learnt";
     /** About a window's worth of sessions per task at a few thousand events per second. */
     private static final int RECENTLY_SENT = 100_000;
+    /** Far more than configured tenants have keys and clients; past it the memory starts over from the store. */
+    private static final int MAX_LEARNT_IN_MEMORY = 100_000;
 
     private final String tenantStoreName;
     private final TenantConfigChanges tenantChanges;
@@ -186,6 +188,9 @@ public final class SignalExtractor implements Processor<String, Verdict, String,
         Long told = learntHere.get(fact);
         if (told == null) {
             told = learnt.get(fact);
+            if (told != null) {
+                keepInMemory(fact, told);
+            }
         }
         long now = at.toEpochMilli();
         if (told != null && now >= told && now - told < relearnAfter.toMillis()) {
@@ -193,11 +198,15 @@ public final class SignalExtractor implements Processor<String, Verdict, String,
         }
         if (told == null || now > told) {
             learnt.put(fact, now);
-            if (learntHere.size() >= RECENTLY_SENT) {
-                learntHere.clear();
-            }
-            learntHere.put(fact, now);
+            keepInMemory(fact, now);
         }
         return told == null || now > told;
+    }
+
+    private void keepInMemory(String fact, long told) {
+        if (learntHere.size() >= MAX_LEARNT_IN_MEMORY) {
+            learntHere.clear();
+        }
+        learntHere.put(fact, told);
     }
 }

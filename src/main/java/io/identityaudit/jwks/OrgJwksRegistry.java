@@ -168,7 +168,7 @@ public final class OrgJwksRegistry implements SigningKeys, Closeable {
     private static final int MAX_REMEMBERED_KEYS = 256;
 
     /** A fetch of one org's key set running on a fetch thread, and until when callers wait for it. */
-    private record Fetch(CompletableFuture<KeyLookup> result, long deadlineNanos) {
+    private record Fetch(CompletableFuture<KeyLookup> result, long deadlineNanos, JWKSelector startedFor) {
     }
 
     /**
@@ -258,11 +258,7 @@ public final class OrgJwksRegistry implements SigningKeys, Closeable {
          */
         private KeyLookup unknownWhileRefreshingInBackground(JWKSelector selector, JWSAlgorithm algorithm) {
             if (!clock.instant().isBefore(quietUntil)) {
-                synchronized (this) {
-                    if (inFlight == null || inFlight.result().isDone()) {
-                        inFlight = newFetch(selector, algorithm);
-                    }
-                }
+                runningOrNewFetch(selector, algorithm);
             }
             return new KeyLookup.UnknownKeyId("the key set of " + domain + " read within the last "
                     + settings.cacheTimeToLive().toMinutes() + " min has no " + algorithm
@@ -310,20 +306,19 @@ public final class OrgJwksRegistry implements SigningKeys, Closeable {
             if (isFresh() || clock.instant().isBefore(quietUntil)) {
                 return CompletableFuture.completedFuture(null);
             }
-            synchronized (this) {
-                if (inFlight == null || inFlight.result().isDone()) {
-                    // A selector any key matches: nimbus reads the whole key set, and a key found means it
-                    // does not refresh again at once as it would for a kid it cannot find.
-                    inFlight = newFetch(new JWKSelector(new JWKMatcher.Builder().build()), JWSAlgorithm.RS256);
-                }
-                return inFlight.result();
-            }
+            // A selector any key matches: nimbus reads the whole key set, and a key found means it does not
+            // refresh again at once as it would for a kid it cannot find.
+            return runningOrNewFetch(new JWKSelector(new JWKMatcher.Builder().build()), JWSAlgorithm.RS256).result();
         }
 
-        private Fetch newFetch(JWKSelector selector, JWSAlgorithm algorithm) {
-            long wait = lastFetchFailed ? 0 : streamThreadWait().toNanos();
-            return new Fetch(CompletableFuture.supplyAsync(() -> fetch(selector, algorithm), fetchers),
-                    System.nanoTime() + wait);
+        /** The fetch of this org that is running, or a new one for {@code selector} when none is: one at a time. */
+        private synchronized Fetch runningOrNewFetch(JWKSelector selector, JWSAlgorithm algorithm) {
+            if (inFlight == null || inFlight.result().isDone()) {
+                long wait = lastFetchFailed ? 0 : streamThreadWait().toNanos();
+                inFlight = new Fetch(CompletableFuture.supplyAsync(() -> fetch(selector, algorithm), fetchers),
+                        System.nanoTime() + wait, selector);
+            }
+            return inFlight;
         }
 
         /**
@@ -334,15 +329,8 @@ public final class OrgJwksRegistry implements SigningKeys, Closeable {
          * later), so an org that stays down costs the stream threads a wait once, not once per rate-limit interval.
          */
         private KeyLookup throughTheFetcher(JWKSelector selector, JWSAlgorithm algorithm) {
-            Fetch fetch;
-            boolean started = false;
-            synchronized (this) {
-                if (inFlight == null || inFlight.result().isDone()) {
-                    inFlight = newFetch(selector, algorithm);
-                    started = true;
-                }
-                fetch = inFlight;
-            }
+            Fetch fetch = runningOrNewFetch(selector, algorithm);
+            boolean started = fetch.startedFor() == selector;
             KeyLookup result;
             try {
                 result = fetch.result().get(Math.max(0, fetch.deadlineNanos() - System.nanoTime()),

@@ -17,6 +17,7 @@ import io.identityaudit.config.TenantPolicy;
 import io.identityaudit.config.TokenRules;
 import io.identityaudit.jwks.KeyLookup;
 import io.identityaudit.jwks.SigningKeys;
+import java.io.IOException;
 import java.security.GeneralSecurityException;
 import java.security.Signature;
 import java.text.ParseException;
@@ -24,7 +25,6 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.function.Supplier;
 
 /**
  * Validates an Okta ID token against one tenant's configuration, as of the instant its event occurred.
@@ -130,7 +130,7 @@ public final class OktaIdTokenValidator {
         CheckedHeader checked = checkedHeader(jws, in);
         JWSAlgorithm algorithm = checked.algorithm();
         JWSHeader header = checked.header();
-        Map<String, Object> claims = parseJson(jws::payload, "payload", in);
+        Map<String, Object> claims = payloadJson(jws, in);
         in.issuer = claims.get("iss") instanceof String iss ? SafeText.cut(iss) : null;
         in.audience = stringList(claims.get("aud"));
         in.subject = claims.get("sub") instanceof String sub ? SafeText.cut(sub) : null;
@@ -187,16 +187,31 @@ public final class OktaIdTokenValidator {
         }
     }
 
-    private Map<String, Object> parseJson(Supplier<String> decodedPart, String name, Inspection in) {
+    private Map<String, Object> payloadJson(CompactJws jws, Inspection in) {
         Map<String, Object> json;
         try {
-            json = JSONObjectUtils.parse(decodedPart.get());
+            json = ClaimsJson.parse(jws.payload());
+        } catch (IOException | RuntimeException | StackOverflowError e) {
+            json = null;
+        }
+        return requireJson(json, "payload", in);
+    }
+
+    /** The header goes to nimbus's {@link JWSHeader#parse}, so it is read with nimbus's own JSON (once per header). */
+    private Map<String, Object> headerJson(CompactJws jws, Inspection in) {
+        Map<String, Object> json;
+        try {
+            json = JSONObjectUtils.parse(jws.header());
         } catch (ParseException | RuntimeException | StackOverflowError e) {
             json = null;
         }
+        return requireJson(json, "header", in);
+    }
+
+    private static Map<String, Object> requireJson(Map<String, Object> json, String part, Inspection in) {
         if (json == null) {
-            // JSONObjectUtils.parse("null") returns null instead of throwing.
-            throw in.refuse(ErrorCode.MALFORMED_TOKEN, "the token " + name + " is not base64url-encoded JSON "
+            // Both parsers return null for the JSON text "null" instead of throwing.
+            throw in.refuse(ErrorCode.MALFORMED_TOKEN, "the token " + part + " is not base64url-encoded JSON "
                     + "(or repeats a member name)");
         }
         return json;
@@ -211,7 +226,7 @@ public final class OktaIdTokenValidator {
         String encoded = jws.encodedHeader();
         CheckedHeader known = checkedHeaders.getIfPresent(encoded);
         if (known == null) {
-            Map<String, Object> headerJson = parseJson(jws::header, "header", in);
+            Map<String, Object> headerJson = headerJson(jws, in);
             JWSAlgorithm algorithm = acceptedAlgorithm(headerJson, in);
             JWSHeader header = jwsHeader(headerJson, encoded, in);
             known = new CheckedHeader(in.algorithm, in.keyId, algorithm, header);

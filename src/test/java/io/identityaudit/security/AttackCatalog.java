@@ -519,8 +519,13 @@ final class AttackCatalog {
         add("payload in UTF-16, signed with the org's key", MALFORMED_TOKEN,
                 a -> Jose.rs256Bytes(a.orgKey(), Jose.header("RS256", a.orgKid()).getBytes(StandardCharsets.UTF_8),
                         a.claimsJson().getBytes(StandardCharsets.UTF_16)));
-        add("payload with a UTF-8 byte order mark, forged", INVALID_SIGNATURE,
+        // JSON texts must not start with a byte order mark (RFC 8259); the claims reader refuses it before the
+        // signature is looked at, so even the org's own signature does not make such a payload an ID token.
+        add("payload with a UTF-8 byte order mark, forged", MALFORMED_TOKEN,
                 a -> Jose.rs256Bytes(a.attackerKey, Jose.header("RS256", a.orgKid()).getBytes(StandardCharsets.UTF_8),
+                        bytes("", new byte[] {(byte) 0xef, (byte) 0xbb, (byte) 0xbf}, a.claimsJson())));
+        add("payload with a UTF-8 byte order mark, signed with the org's key", MALFORMED_TOKEN,
+                a -> Jose.rs256Bytes(a.orgKey(), Jose.header("RS256", a.orgKid()).getBytes(StandardCharsets.UTF_8),
                         bytes("", new byte[] {(byte) 0xef, (byte) 0xbb, (byte) 0xbf}, a.claimsJson())));
         add("header and payload are JSON null", MALFORMED_TOKEN, a -> Jose.compact("null", "null", ""));
         add("payload is JSON null, signed with the org's key", MALFORMED_TOKEN,

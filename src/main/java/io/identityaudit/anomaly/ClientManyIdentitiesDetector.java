@@ -44,6 +44,15 @@ final class ClientManyIdentitiesDetector implements Detector {
         return List.of(facts.signal(this, "ip:" + facts.clientIp()).build());
     }
 
+    /**
+     * {@link #observe} reads only which subjects and tenants the IP was rejected for: the same user at the same
+     * tenant again tells it nothing, and a session's ten rejected events send one signal, not ten.
+     */
+    @Override
+    public String repeatKey(VerdictFacts facts) {
+        return facts.clientIp() + '|' + facts.tenantId() + '|' + facts.subjectHash();
+    }
+
     @Override
     public List<Finding> observe(AnomalySignal signal, Tally tally) {
         int subjects = tally.addDistinct("subject", signal.getSubjectHash());

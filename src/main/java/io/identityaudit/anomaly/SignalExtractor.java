@@ -80,6 +80,10 @@ public final class SignalExtractor implements Processor<String, Verdict, String,
         this.context = context;
         this.tenants = new TenantDirectory(context.getStateStore(tenantStoreName), tenantChanges, domainPolicy);
         this.learnt = context.getStateStore(LEARNT_STORE);
+        // init runs again when a task is revived after its state was wiped (exactly-once, task corrupted): what
+        // this instance remembers may then be ahead of the restored store, and would keep signals from being sent.
+        recentlySent.invalidateAll();
+        learntHere.clear();
     }
 
     @Override

@@ -426,6 +426,25 @@ class AnomalyDetectionTest {
         }
 
         @Test
+        void usersRejectedAgainAndAgainFromOneIpCountOnceEach() {
+            for (int round = 0; round < 3; round++) {
+                for (int i = 0; i < 10; i++) {
+                    Instant at = T0.plusSeconds(60L * round + 5L * i);
+                    send(event("acme", otherApp("00uSTUFF" + i, at), at, ip(50), BROWSER));
+                }
+            }
+            assertThat(anomalies()).as("30 rejections, 10 distinct users").isEmpty();
+
+            Instant at = T0.plusSeconds(200);
+            send(event("acme", otherApp("00uSTUFF10", at), at, ip(50), BROWSER));
+
+            assertThat(anomalies()).singleElement().satisfies(a -> {
+                assertThat(a.getKind()).isEqualTo(AnomalyKind.CLIENT_MANY_IDENTITIES);
+                assertThat(a.getObserved()).isEqualTo(11.0);
+            });
+        }
+
+        @Test
         void oneIpRejectedAtThreeTenantsIsTenantEnumeration() {
             for (String tenantId : List.of("nobody-1", "nobody-2", "nobody-3")) {
                 send(event(tenantId, genuine("00uADA", T0), T0, ip(51), BROWSER));

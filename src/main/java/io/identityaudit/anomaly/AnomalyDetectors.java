@@ -18,8 +18,8 @@ import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 
 /**
- * Runs the detectors on the signals, grouped by key after the repartition. For each detector and key, its store
- * holds the current event-time window (tumbling, aligned to the epoch, by the signal's event time, never the wall
+ * Runs the detectors on the signals, grouped by key after the repartition. For each detector and key, the store
+ * {@link AnomalyTopology#WINDOWS_STORE} holds the current event-time window (tumbling, aligned to the epoch, by the signal's event time, never the wall
  * clock). A signal for an older window than the stored one is too late and ignored; one for a newer window starts
  * it. An event already counted in the window is not counted again, and each (key, window, stage) is emitted once:
  * re-delivered records and replays produce no duplicate, and the same input gives the same anomalies and ids.
@@ -32,8 +32,8 @@ final class AnomalyDetectors implements Processor<String, AnomalySignal, String,
     private final Map<String, Detector> detectors = new LinkedHashMap<>();
     private final Duration retention;
     private final AnomalyListener listener;
-    private final Map<String, KeyValueStore<String, byte[]>> stores = new LinkedHashMap<>();
     private ProcessorContext<String, SecurityAnomaly> context;
+    private KeyValueStore<String, byte[]> windows;
 
     AnomalyDetectors(List<Detector> detectors, Duration retention, AnomalyListener listener) {
         detectors.forEach(detector -> this.detectors.put(detector.name(), detector));
@@ -44,7 +44,7 @@ final class AnomalyDetectors implements Processor<String, AnomalySignal, String,
     @Override
     public void init(ProcessorContext<String, SecurityAnomaly> context) {
         this.context = context;
-        detectors.values().forEach(d -> stores.put(d.name(), context.getStateStore(d.storeName())));
+        this.windows = context.getStateStore(AnomalyTopology.WINDOWS_STORE);
         context.schedule(EXPIRY_INTERVAL, PunctuationType.STREAM_TIME, this::expire);
     }
 
@@ -55,11 +55,11 @@ final class AnomalyDetectors implements Processor<String, AnomalySignal, String,
         if (detector == null) {
             return;
         }
-        KeyValueStore<String, byte[]> store = stores.get(detector.name());
         String key = signal.getGroupKey();
+        String stateKey = stateKey(detector, key);
         long windowMs = detector.window().toMillis();
         long windowStart = Math.floorDiv(signal.getOccurredAt().toEpochMilli(), windowMs) * windowMs;
-        byte[] stored = store.get(key);
+        byte[] stored = windows.get(stateKey);
         Tally tally = stored == null ? new Tally(windowStart) : Tally.fromBytes(stored);
         if (windowStart < tally.windowStart) {
             return;
@@ -80,7 +80,7 @@ final class AnomalyDetectors implements Processor<String, AnomalySignal, String,
                         Instant.ofEpochMilli(windowStart + windowMs), tally.samples, signal.getOccurredAt()));
             }
         }
-        store.put(key, tally.toBytes());
+        windows.put(stateKey, tally.toBytes());
         for (SecurityAnomaly anomaly : anomalies) {
             listener.onAnomaly(anomaly);
             context.forward(new Record<>(anomaly.getAnomalyId(), anomaly, anomaly.getDetectedAt().toEpochMilli(),
@@ -88,21 +88,31 @@ final class AnomalyDetectors implements Processor<String, AnomalySignal, String,
         }
     }
 
-    /** Drops the state of keys whose window ended longer than the retention ago, in stream time. */
+    /**
+     * Where a detector's window for a key is kept: one store for all detectors, so a commit writes its changelog to
+     * one partition per task, not one per detector and task.
+     */
+    static String stateKey(Detector detector, String groupKey) {
+        return detector.name() + '|' + groupKey;
+    }
+
+    /**
+     * Drops the state of keys whose window ended longer than the retention ago, in stream time, and of detectors
+     * that no longer exist.
+     */
     private void expire(long streamTime) {
-        for (Detector detector : detectors.values()) {
-            KeyValueStore<String, byte[]> store = stores.get(detector.name());
-            long horizon = streamTime - retention.toMillis() - detector.window().toMillis();
-            List<String> expired = new ArrayList<>();
-            try (KeyValueIterator<String, byte[]> all = store.all()) {
-                while (all.hasNext()) {
-                    KeyValue<String, byte[]> entry = all.next();
-                    if (Tally.fromBytes(entry.value).windowStart < horizon) {
-                        expired.add(entry.key);
-                    }
+        List<String> expired = new ArrayList<>();
+        try (KeyValueIterator<String, byte[]> all = windows.all()) {
+            while (all.hasNext()) {
+                KeyValue<String, byte[]> entry = all.next();
+                int separator = entry.key.indexOf('|');
+                Detector detector = separator < 0 ? null : detectors.get(entry.key.substring(0, separator));
+                if (detector == null || Tally.fromBytes(entry.value).windowStart
+                        < streamTime - retention.toMillis() - detector.window().toMillis()) {
+                    expired.add(entry.key);
                 }
             }
-            expired.forEach(store::delete);
         }
+        expired.forEach(windows::delete);
     }
 }

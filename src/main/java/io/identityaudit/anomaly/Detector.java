@@ -12,7 +12,7 @@ import java.util.List;
  */
 interface Detector {
 
-    /** Names the detector's signals and its store ({@code anomaly-<name>}); part of the topology's contract. */
+    /** Names the detector's signals and its keys in the windows store; part of the topology's contract. */
     String name();
 
     AnomalyKind kind();
@@ -43,9 +43,5 @@ interface Detector {
      */
     default String repeatKey(VerdictFacts facts) {
         return null;
-    }
-
-    default String storeName() {
-        return "anomaly-" + name();
     }
 }

@@ -3,7 +3,7 @@ package io.identityaudit.anomaly;
 import io.identityaudit.config.AnomalyThresholds;
 import java.util.List;
 
-/** The detectors that read the verdict stream, in a fixed order (their stores appear in the topology in it). */
+/** The detectors that read the verdict stream, in the fixed order in which each verdict is shown to them. */
 final class Detectors {
 
     private Detectors() {

@@ -7,6 +7,7 @@ import io.identityaudit.avro.AnomalyKind;
 import io.identityaudit.avro.AnomalySeverity;
 import io.identityaudit.avro.SecurityAnomaly;
 import io.identityaudit.avro.WidgetSessionEvent;
+import io.identityaudit.config.AnomalyThresholds;
 import io.identityaudit.config.DomainPolicy;
 import io.identityaudit.config.PipelineSettings;
 import io.identityaudit.config.RetryPolicy;
@@ -21,6 +22,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.KeyValueStore;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -391,6 +394,38 @@ class AnomalyDetectionTest {
             }
 
             assertThat(anomalies()).isEmpty();
+        }
+    }
+
+    @Nested
+    class KeptState {
+
+        List<String> windowKeys() {
+            KeyValueStore<String, byte[]> windows = pipeline.driver.getKeyValueStore(AnomalyTopology.WINDOWS_STORE);
+            List<String> keys = new ArrayList<>();
+            try (KeyValueIterator<String, byte[]> all = windows.all()) {
+                all.forEachRemaining(entry -> keys.add(entry.key));
+            }
+            return keys;
+        }
+
+        @Test
+        void everyDetectorKeepsItsWindowsInOneStoreUnderItsName() {
+            send(event("acme", otherApp("00uOLD", T0), T0, ip(1), BROWSER));
+
+            assertThat(windowKeys()).contains("client-identities|ip:" + ip(1),
+                    "rejection-spike|tenant:acme|code:INVALID_AUDIENCE");
+        }
+
+        @Test
+        void windowsOfKeysThatWentQuietAreDroppedOnceTheRetentionHasPassed() {
+            send(event("acme", otherApp("00uOLD", T0), T0, ip(1), BROWSER));
+            Instant later = T0.plus(AnomalyThresholds.DEFAULTS.retention()).plus(Duration.ofHours(2));
+
+            send(event("acme", otherApp("00uNEW", later), later, ip(2), BROWSER));
+
+            assertThat(windowKeys()).contains("client-identities|ip:" + ip(2))
+                    .doesNotContain("client-identities|ip:" + ip(1));
         }
     }
 

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatCode;
 
 import io.identityaudit.anomaly.AnomalyListener;
+import io.identityaudit.anomaly.AnomalyTopology;
 import io.identityaudit.anomaly.ConfigAuditTopology;
 import io.identityaudit.config.PipelineSettings;
 import io.identityaudit.config.TokenRules;
@@ -75,7 +76,7 @@ class TopologyDescriptionTest {
         assertThat(names).isNotEmpty().noneMatch(name -> GENERATED_NAME.matcher(name).matches());
         assertThat(names).contains(IdentityAuditTopology.TENANT_CONFIG_STORE, IdentityAuditTopology.RETRY_STORE,
                 "verify-token", "retry-scheduler", "verified-sink", "rejected-sink", "retry-sink", "anomaly-signals",
-                "detect-anomalies", "anomaly-sink", "anomaly-learnt", "anomaly-token-replay", "anomaly-forgery");
+                "detect-anomalies", "anomaly-sink", "anomaly-learnt", AnomalyTopology.WINDOWS_STORE);
     }
 
     @Test

@@ -165,9 +165,8 @@ public final class SignalExtractor implements Processor<String, Verdict, String,
         boolean fromRetry = context.recordMetadata().map(m -> retryTopic.equals(m.topic())).orElse(false);
         long streamTime = context.currentStreamTimeMs();
         long lateBy = fromRetry ? 0 : Math.max(0, streamTime - occurredAt.toEpochMilli());
-        String subjectHash = subject == null ? null : Anomalies.subjectHash(tenantId, subject);
         return new VerdictFacts(eventId, tenantId, sessionId, occurredAt, errorCode, clientIp, userAgent,
-                fingerprint, subjectHash, keyId, claimsTenantIssuer, domain, clientId,
+                fingerprint, subject, keyId, claimsTenantIssuer, domain, clientId,
                 audience, pastBoundary, lateBy, streamTime, newKey, newClient);
     }
 

@@ -38,7 +38,7 @@ final class SubjectAttackDetector implements Detector {
     @Override
     public List<AnomalySignal> signals(VerdictFacts facts) {
         // A genuine token refused only for its time claims is the user's own stale token, not an attack.
-        if (facts.subjectHash() == null || facts.domain() == null || facts.rejectedWith(
+        if (facts.subject() == null || facts.domain() == null || facts.rejectedWith(
                 ErrorCode.TOKEN_EXPIRED.name(), ErrorCode.TOKEN_NOT_YET_VALID.name(),
                 ErrorCode.JWKS_FETCH_FAILED.name())) {
             return List.of();
@@ -54,7 +54,8 @@ final class SubjectAttackDetector implements Detector {
      */
     @Override
     public String repeatKey(VerdictFacts facts) {
-        return facts.accepted() ? facts.subjectHash() + '|' + facts.fingerprint() : null;
+        // A token names one subject, so within a tenant its fingerprint stands for the subject too.
+        return facts.accepted() ? facts.tenantId() + '|' + facts.fingerprint() : null;
     }
 
     @Override

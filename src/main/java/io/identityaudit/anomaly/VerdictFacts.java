@@ -7,10 +7,11 @@ import java.util.List;
 
 /**
  * What the detectors may know about one verdict: the event's context, the outcome and what the token claimed,
- * with the subject hashed. Never the token. Built once per verdict by {@link SignalExtractor}.
+ * and the subject only hashed ({@link #subjectHash}) into what leaves it. Never the token. Built once per verdict by
+ * {@link SignalExtractor}.
  *
  * @param errorCode          null when the token was accepted
- * @param subjectHash        a hash of tenant and subject (verified, or as the refused token claimed it)
+ * @param subject            the subject, verified or as the refused token claimed it; kept in memory only
  * @param claimsTenantIssuer whether the token's iss, as read, is the issuer of the tenant's configured org
  * @param domain             the tenant's configured Okta domain when the event occurred, if it had one
  * @param tenantClientId     the tenant's configured client ID when the event occurred, if it had one
@@ -23,9 +24,17 @@ import java.util.List;
  * @param newClientForTenant this partition had not seen a genuine token for this tenant's client ID before
  */
 record VerdictFacts(String eventId, String tenantId, String sessionId, Instant occurredAt, String errorCode,
-                    String clientIp, String userAgent, String fingerprint, String subjectHash, String keyId,
+                    String clientIp, String userAgent, String fingerprint, String subject, String keyId,
                     boolean claimsTenantIssuer, String domain, String tenantClientId, List<String> audience,
                     Duration pastBoundary, long lateBy, long streamTime, boolean newKeyForTenant, boolean newClientForTenant) {
+
+    /**
+     * A hash of tenant and subject, null without a subject. Computed when a signal or a repeat key needs it, not
+     * for every verdict: most verdicts are repeats that need none.
+     */
+    String subjectHash() {
+        return subject == null ? null : Anomalies.subjectHash(tenantId, subject);
+    }
 
     boolean accepted() {
         return errorCode == null;
@@ -47,7 +56,7 @@ record VerdictFacts(String eventId, String tenantId, String sessionId, Instant o
                 .setErrorCode(errorCode)
                 .setClientIp(clientIp)
                 .setUserAgent(userAgent)
-                .setSubjectHash(subjectHash)
+                .setSubjectHash(subjectHash())
                 .setKeyId(keyId)
                 .setValue(0.0);
     }

@@ -92,7 +92,11 @@ public final class OrgJwksRegistry implements SigningKeys, Closeable {
 
     @Override
     public KeyLookup find(TenantPolicy tenant, String keyId, JWSAlgorithm algorithm) {
-        OrgKeySource source = sourcesByDomain.computeIfAbsent(tenant.domain(), domain -> newSource(tenant));
+        OrgKeySource source = sourcesByDomain.get(tenant.domain());
+        if (source == null) {
+            // Not computeIfAbsent on every call: its lambda captures the tenant, one allocation per event.
+            source = sourcesByDomain.computeIfAbsent(tenant.domain(), domain -> newSource(tenant));
+        }
         return source.find(keyId, algorithm);
     }
 

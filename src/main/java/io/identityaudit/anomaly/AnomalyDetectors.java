@@ -19,10 +19,11 @@ import org.apache.kafka.streams.state.KeyValueStore;
 
 /**
  * Runs the detectors on the signals, grouped by key after the repartition. For each detector and key, the store
- * {@link AnomalyTopology#WINDOWS_STORE} holds the current event-time window (tumbling, aligned to the epoch, by the signal's event time, never the wall
- * clock). A signal for an older window than the stored one is too late and ignored; one for a newer window starts
- * it. An event already counted in the window is not counted again, and each (key, window, stage) is emitted once:
- * re-delivered records and replays produce no duplicate, and the same input gives the same anomalies and ids.
+ * {@link AnomalyTopology#WINDOWS_STORE} holds the current event-time window (tumbling, aligned to the epoch, by
+ * the signal's event time, never the wall clock). A signal for an older window than the stored one is too late
+ * and ignored; one for a newer window starts it. An event already counted in the window is not counted again,
+ * and each (key, window, stage) is emitted once: re-delivered records and replays produce no duplicate, and the
+ * same input gives the same anomalies and ids.
  */
 final class AnomalyDetectors implements Processor<String, AnomalySignal, String, SecurityAnomaly> {
 

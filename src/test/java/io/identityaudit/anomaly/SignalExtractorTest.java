@@ -99,34 +99,7 @@ class SignalExtractorTest {
     }
 
     private static Record<String, Verdict> verified(String eventId) {
-        VerifiedIdentity identity = VerifiedIdentity.newBuilder()
-                .setEventId(eventId)
-                .setTenantId("acme")
-                .setSessionId("sess-1")
-                .setEventType("SESSION_STARTED")
-                .setSubject("00u1a2b3c4d5e6f7g8h9")
-                .setIssuer("https://acme.okta.com")
-                .setAudience(List.of("0oa1b2c3d4e5f6g7h8i9"))
-                .setAuthorizedParty(null)
-                .setEmail(null)
-                .setEmailVerified(null)
-                .setName(null)
-                .setPreferredUsername(null)
-                .setIssuedAt(T0.minusSeconds(60))
-                .setExpiresAt(T0.plusSeconds(3540))
-                .setAuthTime(null)
-                .setJti(null)
-                .setSigningKeyId("kid-1")
-                .setAlgorithm("RS256")
-                .setTokenFingerprint("a".repeat(64))
-                .setReferenceTime(T0)
-                .setClientIp("203.0.113.7")
-                .setUserAgent("Mozilla/5.0")
-                .setOrigin(null)
-                .setInputTopic("widget.session-events")
-                .setInputPartition(0)
-                .setInputOffset(1L)
-                .build();
+        VerifiedIdentity identity = Events.verifiedIdentity(T0).setEventId(eventId).build();
         Verdict verdict = new Verdict.Verified(identity);
         return new Record<>(identity.getSessionId(), verdict, T0.toEpochMilli());
     }

@@ -9,6 +9,7 @@ import io.identityaudit.avro.IdentityRejection;
 import io.identityaudit.avro.TenantSsoConfig;
 import io.identityaudit.avro.VerifiedIdentity;
 import io.identityaudit.avro.WidgetSessionEvent;
+import io.identityaudit.testing.Events;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -92,34 +93,7 @@ class SingleObjectCodecTest {
     }
 
     static VerifiedIdentity verifiedIdentity() {
-        return VerifiedIdentity.newBuilder()
-                .setEventId("evt-1")
-                .setTenantId("acme")
-                .setSessionId("sess-1")
-                .setEventType("SESSION_STARTED")
-                .setSubject("00u1a2b3c4d5e6f7g8h9")
-                .setIssuer("https://acme.okta.com")
-                .setAudience(List.of("0oa1b2c3d4e5f6g7h8i9", "other"))
-                .setAuthorizedParty("0oa1b2c3d4e5f6g7h8i9")
-                .setEmail("ada@example.com")
-                .setEmailVerified(true)
-                .setName("Ada Lovelace")
-                .setPreferredUsername("ada@example.com")
-                .setIssuedAt(T0.minusSeconds(60))
-                .setExpiresAt(T0.plusSeconds(3540))
-                .setAuthTime(T0.minusSeconds(65))
-                .setJti("ID.abc")
-                .setSigningKeyId("kid-1")
-                .setAlgorithm("RS256")
-                .setTokenFingerprint("a".repeat(64))
-                .setReferenceTime(T0)
-                .setClientIp("203.0.113.7")
-                .setUserAgent("Mozilla/5.0")
-                .setOrigin("https://shop.example.com")
-                .setInputTopic("widget.session-events")
-                .setInputPartition(3)
-                .setInputOffset(42L)
-                .build();
+        return Events.verifiedIdentity(T0).build();
     }
 
     static IdentityRejection rejection() {

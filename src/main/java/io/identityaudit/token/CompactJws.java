@@ -7,15 +7,18 @@ import java.util.Arrays;
 import java.util.Base64;
 
 /**
- * A token in JWS compact form, split at its two dots after one scan of its characters. Its parts are decoded with
+ * A token in JWS compact form, split at its two dots once its characters are checked. Its parts are decoded with
  * the JDK's base64url decoder and the signing input goes to the signature check as the token's own ASCII bytes, so
  * nothing is decoded twice or concatenated again.
  */
 final class CompactJws {
 
     private static final String BASE64URL = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
-    /** The characters a token may contain: base64url and '.'. Not '=': the JDK decoder would accept padding. */
-    private static final boolean[] ALLOWED = new boolean[128];
+    /**
+     * The characters a token may contain, by ISO-8859-1 byte: base64url and '.'. Not '=': the JDK decoder would
+     * accept padding.
+     */
+    private static final boolean[] ALLOWED = new boolean[256];
     private static final Base64.Decoder DECODER = Base64.getUrlDecoder();
 
     static {
@@ -28,15 +31,15 @@ final class CompactJws {
     private final int firstDot;
     private final int secondDot;
 
-    private CompactJws(String token, int firstDot, int secondDot) {
+    private CompactJws(String token, byte[] ascii, int firstDot, int secondDot) {
         this.token = token;
-        this.ascii = token.getBytes(StandardCharsets.US_ASCII);
+        this.ascii = ascii;
         this.firstDot = firstDot;
         this.secondDot = secondDot;
     }
 
     /**
-     * Checks the size and the characters, then finds the dots, in one pass.
+     * Checks the size and the characters, then finds the dots.
      *
      * @throws Malformed saying what is wrong, with positions and counts but never the token's text
      */
@@ -44,32 +47,26 @@ final class CompactJws {
         if (token.length() > maxChars) {
             throw new Malformed("the token is " + token.length() + " characters long, over the limit of " + maxChars);
         }
-        int dots = 0;
-        int firstDot = -1;
-        int secondDot = -1;
-        for (int i = 0; i < token.length(); i++) {
-            char c = token.charAt(i);
-            if (c >= ALLOWED.length || !ALLOWED[c]) {
+        // One byte per character (a character above U+00FF becomes '?', which is refused at its own position), so
+        // the check is a table lookup per byte, and the bytes are the signing input once every one passed.
+        byte[] latin1 = token.getBytes(StandardCharsets.ISO_8859_1);
+        for (int i = 0; i < latin1.length; i++) {
+            if (!ALLOWED[latin1[i] & 0xff]) {
                 throw new Malformed("the token contains a character that is not base64url or '.' at position " + i
-                        + (c == ' ' || c == '\n' ? " (white space)" : ""));
-            }
-            if (c == '.') {
-                dots++;
-                if (dots == 1) {
-                    firstDot = i;
-                } else if (dots == 2) {
-                    secondDot = i;
-                }
+                        + (latin1[i] == ' ' || latin1[i] == '\n' ? " (white space)" : ""));
             }
         }
-        if (dots == 4) {
-            throw new Malformed("the token is encrypted (JWE, five parts); Okta ID tokens are signed JWS with three "
-                    + "parts");
-        }
-        if (dots != 2) {
+        int firstDot = token.indexOf('.');
+        int secondDot = firstDot < 0 ? -1 : token.indexOf('.', firstDot + 1);
+        if (secondDot < 0 || token.indexOf('.', secondDot + 1) >= 0) {
+            int dots = (int) token.chars().filter(c -> c == '.').count();
+            if (dots == 4) {
+                throw new Malformed("the token is encrypted (JWE, five parts); Okta ID tokens are signed JWS with "
+                        + "three parts");
+            }
             throw new Malformed("the token has " + (dots + 1) + " dot-separated parts; a compact JWS has three");
         }
-        return new CompactJws(token, firstDot, secondDot);
+        return new CompactJws(token, latin1, firstDot, secondDot);
     }
 
     String encodedHeader() {

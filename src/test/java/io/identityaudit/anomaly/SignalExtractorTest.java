@@ -7,23 +7,28 @@ import io.identityaudit.avro.TenantSsoConfig;
 import io.identityaudit.avro.VerifiedIdentity;
 import io.identityaudit.config.AnomalyThresholds;
 import io.identityaudit.config.DomainPolicy;
+import io.identityaudit.config.Topics;
 import io.identityaudit.serde.Contracts;
 import io.identityaudit.testing.Events;
+import io.identityaudit.topology.IdentityAuditTopology;
 import io.identityaudit.topology.TenantConfigChanges;
 import io.identityaudit.topology.Verdict;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Properties;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.processor.StateStore;
 import org.apache.kafka.streams.processor.TaskId;
 import org.apache.kafka.streams.processor.api.MockProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.Stores;
 import org.apache.kafka.streams.state.VersionedKeyValueStore;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -31,14 +36,20 @@ import org.junit.jupiter.api.io.TempDir;
 class SignalExtractorTest {
 
     private static final Instant T0 = Instant.parse("2026-11-26T10:00:00Z");
-    private static final String TENANT_STORE = "tenant-sso-configs";
 
     @TempDir
     Path stateDir;
 
     private final List<Detector> detectors = Detectors.all(AnomalyThresholds.DEFAULTS);
-    private final SignalExtractor extractor = new SignalExtractor(TENANT_STORE, new TenantConfigChanges(),
-            DomainPolicy.OKTA_ONLY, "identity.retry", detectors, Duration.ofHours(2));
+    private final SignalExtractor extractor = new SignalExtractor(IdentityAuditTopology.TENANT_CONFIG_STORE,
+            new TenantConfigChanges(), DomainPolicy.OKTA_ONLY, Topics.DEFAULTS.retries(), detectors,
+            AnomalyThresholds.DEFAULTS.retention());
+    private final List<StateStore> opened = new ArrayList<>();
+
+    @AfterEach
+    void closeStores() {
+        opened.forEach(StateStore::close);
+    }
 
     @Test
     void aRepeatIsNotSentAgainWhileTheTaskLives() {
@@ -80,11 +91,13 @@ class SignalExtractorTest {
         context.setCurrentStreamTimeMs(T0.toEpochMilli());
 
         VersionedKeyValueStore<String, TenantSsoConfig> tenants = Stores.versionedKeyValueStoreBuilder(
-                        Stores.persistentVersionedKeyValueStore(TENANT_STORE, Duration.ofDays(30)),
+                        Stores.persistentVersionedKeyValueStore(IdentityAuditTopology.TENANT_CONFIG_STORE,
+                                Duration.ofDays(30)),
                         Contracts.keySerde(), Contracts.serde(Contracts.TENANT_CONFIG))
                 .withLoggingDisabled().build();
         tenants.init(context.getStateStoreContext(), tenants);
         context.addStateStore(tenants);
+        opened.add(tenants);
         tenants.put("acme", Events.tenant("acme", "0oa1b2c3d4e5f6g7h8i9", "acme.okta.com", T0.minusSeconds(3600))
                 .build(), T0.minusSeconds(3600).toEpochMilli());
 
@@ -93,6 +106,7 @@ class SignalExtractorTest {
                 .withLoggingDisabled().build();
         learnt.init(context.getStateStoreContext(), learnt);
         context.addStateStore(learnt);
+        opened.add(learnt);
 
         extractor.init(context);
         return context;

@@ -20,17 +20,6 @@ public record StreamsRuntime(String applicationId, String bootstrapServers, Path
                              Map<String, String> kafkaOverrides) {
 
     public static final String DEFAULT_APPLICATION_ID = "identity-audit";
-    /**
-     * Producer batch size for this JVM's heap: 256 KB, in which a partition's verdicts of one commit interval at
-     * full rate fit in one or two batches; 64 KB below 1 GB of heap, where the batches the producer keeps for
-     * reuse (one per partition written in a transaction, and the next transaction's) doubled the GC time of a
-     * 256 MB run.
-     */
-    public static final int PRODUCER_BATCH_BYTES = producerBatchBytes(Runtime.getRuntime().maxMemory());
-
-    static int producerBatchBytes(long maxHeapBytes) {
-        return maxHeapBytes >= 1L << 30 ? 256 * 1024 : 64 * 1024;
-    }
 
     public StreamsRuntime {
         Objects.requireNonNull(applicationId, "applicationId");
@@ -63,11 +52,6 @@ public record StreamsRuntime(String applicationId, String bootstrapServers, Path
         props.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG, "true");
         // Outputs are small (no token, bounded details); a failed send must not be skipped under exactly-once.
         props.put(StreamsConfig.producerPrefix(ProducerConfig.ACKS_CONFIG), "all");
-        // Outputs only become visible when the transaction commits, so sending them early gains nothing. A full
-        // batch is sent at once, and with the default 16 KB the producer sent hundreds of small requests a second
-        // between commits; larger batches go out in fewer requests, and the bench's process spent about a fifth
-        // less CPU per event, mostly in the broker and the producer's network thread (docs/performance.md).
-        props.put(StreamsConfig.producerPrefix(ProducerConfig.BATCH_SIZE_CONFIG), PRODUCER_BATCH_BYTES);
         // A task reads the session events and the retry topic, which are independent: it must never idle on
         // one of them (the default waits to fetch retries already on the broker before judging new events, so
         // one org's retries would slow every tenant's events on the partition).

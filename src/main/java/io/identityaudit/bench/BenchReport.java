@@ -9,6 +9,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
+import java.util.function.ToDoubleFunction;
 
 /**
  * The figures of one benchmark run, and how they are printed.
@@ -149,6 +150,10 @@ public record BenchReport(BenchConfig config, Machine machine, TrafficFigures tr
             return processCpuNanos / 1e3 / Math.max(1, events);
         }
 
+        public double groupMicrosPerEvent(String group) {
+            return cpuByGroup.getOrDefault(group, 0L) / 1e3 / Math.max(1, events);
+        }
+
         public boolean complete() {
             return verdicts >= events;
         }
@@ -287,20 +292,25 @@ public record BenchReport(BenchConfig config, Machine machine, TrafficFigures tr
         out.println("CPU per event by thread group (us):");
         for (Round round : rounds) {
             for (Step step : round.inOrder()) {
-                StringBuilder line = new StringBuilder(String.format(Locale.ROOT, "  %-26s",
-                        step.label() + " " + step.topology()));
-                double total = 0;
-                for (String group : ThreadGroups.ORDER) {
-                    double micros = step.groupMicrosPerEvent(group);
-                    total += micros;
-                    line.append(String.format(Locale.ROOT, "  %s %.1f", group, micros));
-                }
-                out.println(line.append(String.format(Locale.ROOT, "  = %.1f", total)));
+                out.println(String.format(Locale.ROOT, "  %-26s", step.label() + " " + step.topology())
+                        + groupSplit(step::groupMicrosPerEvent));
             }
         }
         out.println("  (stream: the stream threads; producer-io: their producers' network threads; app-other: "
                 + "global thread, state updater, heartbeat, JWKS fetchers; broker: the embedded broker; gc-jit-vm: "
                 + "GC, JIT compilers and other VM threads; bench: this benchmark's driver and simulated orgs)");
+    }
+
+    /** Each thread group's CPU per event in µs, in {@link ThreadGroups#ORDER}, and their sum. */
+    private static String groupSplit(ToDoubleFunction<String> microsPerEvent) {
+        StringBuilder line = new StringBuilder();
+        double total = 0;
+        for (String group : ThreadGroups.ORDER) {
+            double micros = microsPerEvent.applyAsDouble(group);
+            total += micros;
+            line.append(String.format(Locale.ROOT, "  %s %.1f", group, micros));
+        }
+        return line.append(String.format(Locale.ROOT, "  = %.1f", total)).toString();
     }
 
     private static void printLatency(PrintWriter out, Latency l) {
@@ -319,6 +329,9 @@ public record BenchReport(BenchConfig config, Machine machine, TrafficFigures tr
                 l.emitted().p50(), l.emitted().p99(), l.emitted().max());
         out.printf(Locale.ROOT, "  %,d of %,d verdicts seen; CPU %.1f us/event; peak heap %s; GC %d ms%n",
                 l.verdicts(), l.events(), l.cpuMicrosPerEvent(), megabytes(l.peakHeapBytes()), l.gcMillis());
+        // A paced stream costs more per event than a backlog, and the JIT may still be busy: where the CPU went
+        // says whether the pipeline had the cores to keep up.
+        out.println("  CPU per event by thread group (us):" + groupSplit(l::groupMicrosPerEvent));
     }
 
     private static String megabytes(long bytes) {

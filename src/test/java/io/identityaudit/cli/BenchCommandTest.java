@@ -23,7 +23,7 @@ class BenchCommandTest {
         assertThat(result.out()).contains("round 1 pass-through", "round 1 pipeline", "round 1 signature floor",
                 "events/s", "Ratio (median of 1 round)", "target >= 0.8", "Round 1: signature floor / pass-through = ",
                 "Floor ratio (median): ", "Signatures checked by the floor: round 1 ", "p50", "p99", "CPU us/ev",
-                "peak heap", "Machine: ", "900 of 900 verdicts seen",
+                "peak heap", "Machine: ", "900 of 900 verdicts seen", "  CPU per event by thread group (us):  stream ",
                 "Outputs checked (read_committed): every pass-through and signature floor step wrote one record "
                         + "per input");
         assertThat(result.err()).contains("round 1: pass-through", "round 1: signature floor", "round 1: pipeline",

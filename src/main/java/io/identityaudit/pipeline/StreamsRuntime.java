@@ -20,6 +20,10 @@ public record StreamsRuntime(String applicationId, String bootstrapServers, Path
                              Map<String, String> kafkaOverrides) {
 
     public static final String DEFAULT_APPLICATION_ID = "identity-audit";
+    /** Producer batch size: a partition's verdicts of one linger at full rate fit in one batch. */
+    public static final int PRODUCER_BATCH_BYTES = 128 * 1024;
+    /** How long the producer gathers a batch; far below the commit interval, so a commit has little to flush. */
+    public static final int PRODUCER_LINGER_MS = 10;
 
     public StreamsRuntime {
         Objects.requireNonNull(applicationId, "applicationId");
@@ -52,6 +56,13 @@ public record StreamsRuntime(String applicationId, String bootstrapServers, Path
         props.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG, "true");
         // Outputs are small (no token, bounded details); a failed send must not be skipped under exactly-once.
         props.put(StreamsConfig.producerPrefix(ProducerConfig.ACKS_CONFIG), "all");
+        // Outputs only become visible when their transaction commits, so sending each 16 KB batch the moment it
+        // fills (hundreds of small produce requests a second) gains nothing. Larger batches sent every few
+        // milliseconds go out in fewer requests, and leave the commit little to flush; Kafka Streams' own linger
+        // under exactly-once is the whole commit interval, which made every commit wait for one burst
+        // (docs/performance.md, "Producer batches").
+        props.put(StreamsConfig.producerPrefix(ProducerConfig.BATCH_SIZE_CONFIG), PRODUCER_BATCH_BYTES);
+        props.put(StreamsConfig.producerPrefix(ProducerConfig.LINGER_MS_CONFIG), PRODUCER_LINGER_MS);
         // A task reads the session events and the retry topic, which are independent: it must never idle on
         // one of them (the default waits to fetch retries already on the broker before judging new events, so
         // one org's retries would slow every tenant's events on the partition).

@@ -60,7 +60,7 @@ public record StreamsRuntime(String applicationId, String bootstrapServers, Path
         // fills (hundreds of small produce requests a second) gains nothing. Larger batches sent every few
         // milliseconds go out in fewer requests, and leave the commit little to flush; Kafka Streams' own linger
         // under exactly-once is the whole commit interval, which made every commit wait for one burst
-        // (docs/performance.md, "Producer batches").
+        // (docs/performance.md, "Producer batches with a short linger").
         props.put(StreamsConfig.producerPrefix(ProducerConfig.BATCH_SIZE_CONFIG), PRODUCER_BATCH_BYTES);
         props.put(StreamsConfig.producerPrefix(ProducerConfig.LINGER_MS_CONFIG), PRODUCER_LINGER_MS);
         // A task reads the session events and the retry topic, which are independent: it must never idle on
